@@ -1,0 +1,155 @@
+/**
+ * The synth engine: every selected environment's Terraform stack and Kubernetes chart, in one
+ * process, written atomically to the output directory with a manifest of the files.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { App as Cdk8sApp } from 'cdk8s';
+import { App as CdktfApp } from 'cdktf';
+import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
+import { imageTagIssues } from '../config/rules';
+import { EnvironmentStack } from '../infra/environment-stack';
+import { EnvironmentChart } from '../k8s/environment-chart';
+import { MANIFEST_FILE, StagedOutput } from './output-directory';
+
+/** Options of {@link synthesize}. */
+export interface SynthOptions {
+  /** Output directory. @default "dist" */
+  readonly outDir?: string;
+  /** Environments to synthesize; others keep their previous output. @default - all */
+  readonly environments?: readonly string[];
+  /** Image tag for every service (the commit SHA in CI). @default - each service's `image.tag` */
+  readonly imageTag?: string;
+}
+
+/** What one environment's synth produced. */
+export interface EnvironmentSynthSummary {
+  readonly name: string;
+  /** Terraform resources and data sources in the stack. */
+  readonly terraformResources: number;
+  /** Kubernetes objects in the chart. */
+  readonly kubernetesObjects: number;
+  /** Files written, relative to the output directory. */
+  readonly files: readonly string[];
+  /** Wall time of this environment's synth in milliseconds. */
+  readonly milliseconds: number;
+}
+
+/** The manifest written to `<out>/manifest.json`; CI and other tools rely on it. */
+export interface OutputManifest {
+  readonly generator: 'deploykit';
+  readonly environments: Record<string, { readonly terraform: string[]; readonly kubernetes: string[] }>;
+}
+
+/** Picks the environments named in `names` (all when empty). @throws ConfigError for unknown names. */
+export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
+  if (!names || names.length === 0) return [...defs.environments];
+  const known = defs.environments.map((e) => e.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map((n) => ({ path: '--env', message: `(${JSON.stringify(n)}) is not a defined environment; use one of ${known.join(', ')}` })),
+    );
+  }
+  return defs.environments.filter((e) => names.includes(e.name));
+}
+
+/**
+ * Synthesizes the selected environments into `outDir`. Validates everything first; writes into a
+ * staging directory and swaps it in only when every environment succeeded.
+ */
+export function synthesize(defs: Definitions, options: SynthOptions = {}): EnvironmentSynthSummary[] {
+  const outDir = options.outDir ?? 'dist';
+  const envs = selectEnvironments(defs, options.environments);
+  const tagIssues = imageTagIssues(envs, options.imageTag);
+  if (tagIssues.length > 0) throw new ConfigError(tagIssues);
+
+  const staged = StagedOutput.begin(outDir);
+  try {
+    const summaries = writeEnvironments(defs, envs, staged.staging, options.imageTag);
+    const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
+    const selected = new Set(envs.map((e) => e.name));
+    const previous = readManifest(staged.target);
+    for (const env of defs.environments) {
+      if (selected.has(env.name)) {
+        const files = summaries.find((s) => s.name === env.name)?.files ?? [];
+        manifest.environments[env.name] = {
+          terraform: files.filter((f) => f.startsWith(`${env.name}/terraform/`)),
+          kubernetes: files.filter((f) => f.startsWith(`${env.name}/kubernetes/`)),
+        };
+      } else if (previous?.environments[env.name] && existsSync(join(staged.target, env.name))) {
+        cpSync(join(staged.target, env.name), join(staged.staging, env.name), { recursive: true });
+        manifest.environments[env.name] = previous.environments[env.name];
+      }
+    }
+    writeFileSync(join(staged.staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    staged.commit();
+    return summaries;
+  } catch (err) {
+    staged.abort();
+    throw err;
+  }
+}
+
+function writeEnvironments(
+  defs: Definitions,
+  envs: readonly EnvironmentDefinition[],
+  root: string,
+  imageTag: string | undefined,
+): EnvironmentSynthSummary[] {
+  const cdktfOut = join(root, '.cdktf');
+  const tfApp = new CdktfApp({ outdir: cdktfOut, stackTraces: false });
+  const timings = new Map<string, number>();
+  const stacks = envs.map((env) => {
+    const started = performance.now();
+    const stack = new EnvironmentStack(tfApp, stackName(defs.system, env), { definitions: defs, environment: env });
+    timings.set(env.name, performance.now() - started);
+    return stack;
+  });
+  const tfStarted = performance.now();
+  tfApp.synth();
+  const tfShare = (performance.now() - tfStarted) / Math.max(envs.length, 1);
+
+  const summaries = envs.map((env, i) => {
+    const started = performance.now();
+    const tfDir = join(root, env.name, 'terraform');
+    mkdirSync(join(root, env.name), { recursive: true });
+    renameSync(join(cdktfOut, 'stacks', stacks[i].node.id), tfDir);
+    const tfJson = JSON.parse(readFileSync(join(tfDir, 'cdk.tf.json'), 'utf8')) as Record<string, Record<string, object>>;
+    const terraformResources = ['resource', 'data'].reduce(
+      (sum, block) => sum + Object.values(tfJson[block] ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
+      0,
+    );
+
+    const k8sDir = join(root, env.name, 'kubernetes');
+    const k8sApp = new Cdk8sApp({ outdir: k8sDir });
+    const chart = new EnvironmentChart(k8sApp, stackName(defs.system, env), { definitions: defs, environment: env, imageTag });
+    const kubernetesObjects = chart.toJson().length;
+    k8sApp.synth();
+
+    const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();
+    return {
+      name: env.name,
+      terraformResources,
+      kubernetesObjects,
+      files,
+      milliseconds: Math.round((timings.get(env.name) ?? 0) + tfShare + performance.now() - started),
+    };
+  });
+  rmSync(cdktfOut, { recursive: true, force: true });
+  return summaries;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+function readManifest(dir: string): OutputManifest | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as OutputManifest;
+  } catch {
+    return undefined;
+  }
+}

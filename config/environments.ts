@@ -1,0 +1,116 @@
+/**
+ * The built-in example: the `company` system with two services in dev, staging and prod.
+ * Copy this file to start your own definitions (`deploykit synth --config my-envs.ts`), or edit it.
+ */
+import type { DefinitionsInput } from './schema';
+
+const ZONES = ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'];
+/** Office / VPN egress range allowed to reach non-production cluster APIs (documentation range). */
+const OFFICE_CIDR = '203.0.113.0/24';
+
+export const exampleDefinitions = {
+  system: { name: 'company' },
+  ci: {
+    gitlab: { project: 'company/platform/deploykit', host: 'gitlab.com' },
+    github: { repository: 'company/deploykit' },
+    defaultBranch: 'main',
+  },
+  services: {
+    'company-web': {
+      image: { tag: '1.4.2' },
+      containerPort: 8080,
+      servicePort: 80,
+      health: { readinessPath: '/readyz', livenessPath: '/livez', startupPath: '/startupz' },
+      resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
+      env: { LOG_LEVEL: 'info', API_URL: 'http://company-api.company-api.svc.cluster.local' },
+      egress: [{ cidr: '10.0.0.0/8', ports: [80], description: 'company-api inside the cluster' }],
+      ingressFromNamespaces: ['ingress-nginx'],
+    },
+    'company-api': {
+      image: { tag: '2.0.7' },
+      containerPort: 8080,
+      servicePort: 80,
+      additionalPorts: [{ name: 'metrics', containerPort: 9090 }],
+      health: { readinessPath: '/health/ready', livenessPath: '/health/live', startupPath: '/health/started' },
+      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 50, targetMemoryUtilizationPercent: 75 },
+      env: { LOG_LEVEL: 'info' },
+      secretEnv: { DATABASE_PASSWORD: { secretName: 'company-api-db', key: 'password' } },
+      egress: [{ cidr: '10.0.0.0/8', ports: [5432], description: 'PostgreSQL in the VPC' }],
+      ingressFromNamespaces: ['company-web'],
+    },
+  },
+  environments: [
+    {
+      name: 'dev',
+      tier: 'development',
+      account: '111111111111',
+      region: 'ap-east-1',
+      network: { vpcCidr: '10.10.0.0/16', availabilityZones: ZONES.slice(0, 2), natGateways: 'single' },
+      cluster: {
+        kubernetesVersion: '1.35',
+        endpointAccess: 'public-and-private',
+        publicAccessCidrs: [OFFICE_CIDR],
+        admins: ['arn:aws:iam::111111111111:role/platform-admin'],
+        nodeGroups: {
+          general: { instanceTypes: ['t3.large'], minSize: 1, desiredSize: 2, maxSize: 3 },
+        },
+      },
+      state: { bucket: 'company-terraform-state-111111111111' },
+      deploy: { approval: 'automatic' },
+      services: {
+        'company-web': { autoscaling: null, replicas: 1, env: { LOG_LEVEL: 'debug' } },
+        'company-api': { autoscaling: { minReplicas: 1, maxReplicas: 2 } },
+      },
+    },
+    {
+      name: 'staging',
+      tier: 'staging',
+      account: '222222222222',
+      region: 'ap-east-1',
+      network: { vpcCidr: '10.20.0.0/16', availabilityZones: ZONES, natGateways: 'single' },
+      cluster: {
+        kubernetesVersion: '1.35',
+        endpointAccess: 'public-and-private',
+        publicAccessCidrs: [OFFICE_CIDR],
+        admins: ['arn:aws:iam::222222222222:role/platform-admin'],
+        nodeGroups: {
+          general: { instanceTypes: ['m6i.large'], minSize: 2, desiredSize: 2, maxSize: 4 },
+        },
+      },
+      state: { bucket: 'company-terraform-state-222222222222' },
+      deploy: { approval: 'automatic' },
+      services: {
+        'company-web': {},
+        'company-api': {},
+      },
+    },
+    {
+      name: 'prod',
+      tier: 'production',
+      account: '333333333333',
+      region: 'ap-east-1',
+      network: { vpcCidr: '10.30.0.0/16', availabilityZones: ZONES, natGateways: 'one-per-az' },
+      cluster: {
+        kubernetesVersion: '1.35',
+        endpointAccess: 'private',
+        admins: ['arn:aws:iam::333333333333:role/platform-admin'],
+        nodeGroups: {
+          general: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 3, desiredSize: 3, maxSize: 9 },
+        },
+      },
+      state: { bucket: 'company-terraform-state-333333333333' },
+      deploy: { approval: 'manual' },
+      services: {
+        'company-web': {
+          autoscaling: { minReplicas: 3, maxReplicas: 12 },
+          ingress: { host: 'www.example.com', scheme: 'internet-facing', certificateArn: 'arn:aws:acm:ap-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000000' },
+        },
+        'company-api': { autoscaling: { minReplicas: 3, maxReplicas: 10 } },
+      },
+    },
+  ],
+} satisfies DefinitionsInput;
+
+export default exampleDefinitions;

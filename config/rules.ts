@@ -1,0 +1,175 @@
+/**
+ * Rules that span objects: an environment's network against its region, services against their
+ * environment's tier, environments against each other. Each returns issues; none throws.
+ */
+import { contains, formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from './cidr';
+import { show, type ConfigIssue } from './issue-format';
+import { IMAGE_TAG_REGEX } from './schema';
+import { clusterName, stateKey } from './naming';
+import type { Definitions, EnvironmentDefinition } from './types';
+
+/** An issue before its path is formatted: path elements relative to the definitions root. */
+export interface RawIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/** Network rules: zones in the region, address ranges valid, subnets inside the VPC and disjoint. */
+export function networkIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const net = env.network;
+  const where = [...at, 'network'];
+  net.availabilityZones.forEach((zone, i) => {
+    if (!(zone.startsWith(env.region) && /^[a-z]$/.test(zone.slice(env.region.length)))) {
+      issues.push({
+        path: where,
+        message: `'availabilityZones[${i}]' (${show(zone)}) is not a zone of region ${show(env.region)}; use ${show(`${env.region}a`)}, ${show(`${env.region}b`)}, …`,
+      });
+    }
+    if (net.availabilityZones.indexOf(zone) < i) {
+      issues.push({ path: where, message: `'availabilityZones[${i}]' (${show(zone)}) is listed twice; list each zone once` });
+    }
+  });
+  const vpc = parseCidr(net.vpcCidr);
+  if (!vpc) return issues;
+  if (!isNetworkAddress(vpc)) {
+    issues.push({
+      path: where,
+      message: `'vpcCidr' (${show(net.vpcCidr)}) is not a network address (host bits are set); use ${show(formatCidr(networkOf(vpc)))}`,
+    });
+    return issues;
+  }
+  if (vpc.prefixLength < 16 || vpc.prefixLength > 24) {
+    issues.push({
+      path: where,
+      message: `'vpcCidr' (${show(net.vpcCidr)}) must be between /16 and /24 (an AWS VPC limit); choose a /16 to /24 range`,
+    });
+    return issues;
+  }
+  const subnets: { field: string; cidr: string }[] = [];
+  for (const kind of ['publicSubnetCidrs', 'privateSubnetCidrs'] as const) {
+    const list = net[kind];
+    if (list.length !== net.availabilityZones.length) {
+      issues.push({
+        path: where,
+        message: `'${kind}' has ${list.length} entries but there are ${net.availabilityZones.length} availability zones; give one subnet per zone`,
+      });
+    }
+    list.forEach((cidr, i) => subnets.push({ field: `${kind}[${i}]`, cidr }));
+  }
+  const parsed = subnets.map((s) => ({ ...s, block: parseCidr(s.cidr) }));
+  parsed.forEach((s, i) => {
+    if (!s.block) return;
+    if (!isNetworkAddress(s.block)) {
+      issues.push({
+        path: where,
+        message: `'${s.field}' (${show(s.cidr)}) is not a network address (host bits are set); use ${show(formatCidr(networkOf(s.block)))}`,
+      });
+    } else if (!contains(vpc, s.block)) {
+      issues.push({ path: where, message: `'${s.field}' (${show(s.cidr)}) is outside the VPC ${show(net.vpcCidr)}; pick a range inside it` });
+    } else if (s.block.prefixLength > 28) {
+      issues.push({ path: where, message: `'${s.field}' (${show(s.cidr)}) is smaller than /28 (an AWS subnet limit); use a larger range` });
+    }
+    const clash = parsed.findIndex((o, j) => j < i && o.block && s.block && overlaps(o.block, s.block));
+    if (clash >= 0) {
+      issues.push({ path: where, message: `'${s.field}' (${show(s.cidr)}) overlaps '${parsed[clash].field}' (${show(parsed[clash].cidr)}); give each subnet its own range` });
+    }
+  });
+  return issues;
+}
+
+/** Cluster rules that depend on the tier: reachable endpoint, enough nodes in production. */
+export function clusterIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const where = [...at, 'cluster'];
+  if (env.cluster.endpointAccess === 'public-and-private' && env.cluster.publicAccessCidrs.length === 0) {
+    issues.push({
+      path: where,
+      message: `'publicAccessCidrs' ([]) is empty while 'endpointAccess' is "public-and-private"; list the networks allowed to reach the API, or use "private"`,
+    });
+  }
+  env.cluster.publicAccessCidrs.forEach((cidr, i) => {
+    const block = parseCidr(cidr);
+    if (block && !isNetworkAddress(block)) {
+      issues.push({
+        path: where,
+        message: `'publicAccessCidrs[${i}]' (${show(cidr)}) is not a network address (host bits are set); use ${show(formatCidr(networkOf(block)))}`,
+      });
+    }
+  });
+  if (env.tier === 'production') {
+    for (const ng of env.cluster.nodeGroups) {
+      if (ng.minSize < 2) {
+        issues.push({
+          path: [...where, 'nodeGroups', ng.name],
+          message: `'minSize' (${ng.minSize}) must be >= 2 in a production environment; raise minSize so one node can fail or be replaced`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Service rules that depend on the environment: mutable tags outside development. */
+export function serviceIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const svc of env.services) {
+    if (svc.image.tag === 'latest' && env.tier !== 'development') {
+      issues.push({
+        path: [...at, 'services', svc.name, 'image'],
+        message: `'tag' ("latest") is refused in a ${env.tier} environment; pin a release tag or pass --image-tag <commit-sha>`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Rules across environments: unique names, state locations and clusters. */
+export function crossEnvironmentIssues(defs: Pick<Definitions, 'system' | 'environments'>): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const seen = new Map<string, number>();
+  const check = (key: string, i: number, message: (first: number) => string) => {
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else issues.push({ path: ['environments', i], message: message(first) });
+  };
+  defs.environments.forEach((env, i) => {
+    const name = (j: number) => defs.environments[j].name;
+    check(`name:${env.name}`, i, (j) => `'name' (${show(env.name)}) is already used by environments[${j}]; give each environment its own name`);
+    const state = `s3://${env.state.bucket}/${stateKey(defs.system, env)}`;
+    check(`state:${state}`, i, (j) => `'state' (${show(state)}) is also the state of ${name(j)}; give each environment its own state key`);
+    const cluster = `${env.account}/${env.region}/${clusterName(defs.system, env)}`;
+    check(`cluster:${cluster}`, i, (j) => `'cluster.name' (${show(clusterName(defs.system, env))}) is also the cluster of ${name(j)} in the same account and region; name the clusters apart`);
+  });
+  return issues;
+}
+
+/** Problems with an `--image-tag` override for the given environments (already-formatted issues). */
+export function imageTagIssues(envs: readonly EnvironmentDefinition[], tag: string | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (tag === undefined) {
+    for (const env of envs) {
+      for (const svc of env.services) {
+        if (svc.image.tag === undefined) {
+          issues.push({
+            path: `${env.name}.services.${svc.name}.image`,
+            message: `'tag' is not set and no --image-tag was given; pass --image-tag <commit-sha> or pin image.tag`,
+          });
+        }
+      }
+    }
+    return issues;
+  }
+  if (!IMAGE_TAG_REGEX.test(tag)) {
+    issues.push({ path: '--image-tag', message: `(${show(tag)}) is not an image tag; use letters, digits, ".", "_" and "-", at most 128 characters` });
+  }
+  for (const env of envs) {
+    if (tag === 'latest' && env.tier !== 'development') {
+      issues.push({
+        path: '--image-tag',
+        message: `("latest") is refused for ${env.name} (a ${env.tier} environment); pass the commit SHA`,
+      });
+    }
+  }
+  return issues;
+}

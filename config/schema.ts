@@ -1,0 +1,473 @@
+/**
+ * The schema of deploykit's environment definitions: field types, formats, defaults and the rules
+ * that need only one object's own fields. Rules that span objects (service ↔ environment,
+ * environment ↔ environment) live in `rules.ts`. Every description below ends up in the JSON Schema
+ * that `deploykit schema` prints, so editors show it.
+ */
+import { z } from 'zod';
+import { IPV4_CIDR_REGEX } from './cidr';
+import { SUPPORTED_EKS_VERSIONS } from './eks-versions';
+import { CPU_QUANTITY_REGEX, MEMORY_QUANTITY_REGEX, cpuMillicores, memoryBytes } from './quantity';
+import { objectIssue, show } from './issue-format';
+
+/** DNS-1123 label: lowercase alphanumerics and '-', 1–63 characters, alphanumeric at both ends. */
+export const DNS_LABEL_REGEX = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Docker/OCI image tag. */
+export const IMAGE_TAG_REGEX = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** An ECR repository name (lowercase, may contain '/', '.', '_', '-'). */
+export const REPOSITORY_NAME_REGEX = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+/** An AWS region name such as `ap-east-1`. */
+export const REGION_REGEX = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** An environment variable name. */
+export const ENV_VAR_REGEX = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An S3 bucket name. */
+export const BUCKET_REGEX = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+/** An IAM principal ARN (role or user) allowed as cluster administrator. */
+export const IAM_PRINCIPAL_ARN_REGEX = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+/** An ACM certificate ARN. */
+export const CERTIFICATE_ARN_REGEX = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** An IANA service name, used for named container ports (at most 15 characters). */
+export const PORT_NAME_REGEX = /^(?=.{1,15}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** An HTTP path for probes. */
+export const HTTP_PATH_REGEX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$/;
+/** A DNS host name for an Ingress rule. */
+export const HOSTNAME_REGEX = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const DNS_HINT = "use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+
+/** A string that must match `regex`; the error names the value, what it should be and how to fix it. */
+function pattern(regex: RegExp, what: string, hint: string) {
+  return z.string({ error: typeError('a string') }).regex(regex, { error: (iss) => `(${show(iss.input)}) is not ${what}; ${hint}` });
+}
+
+function typeError(expected: string) {
+  return (iss: { input?: unknown }) =>
+    iss.input === undefined ? `is required (${expected}); add it` : `(${show(iss.input)}) must be ${expected}; fix its type`;
+}
+
+const dnsLabel = (what: string) => pattern(DNS_LABEL_REGEX, `a valid ${what} (DNS-1123 label)`, DNS_HINT);
+const cidr = (what: string) => pattern(IPV4_CIDR_REGEX, `${what} (an IPv4 CIDR like 10.0.0.0/16)`, 'write it as a.b.c.d/n');
+
+function integer(min: number, max: number, unit = '') {
+  return z
+    .number({ error: typeError('a number') })
+    .int({ error: (iss) => `(${show(iss.input)}) must be a whole number${unit}; round it` })
+    .min(min, { error: (iss) => `(${show(iss.input)}) must be >= ${min}${unit}; raise it` })
+    .max(max, { error: (iss) => `(${show(iss.input)}) must be <= ${max}${unit}; lower it` });
+}
+
+const port = () => integer(1, 65535);
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (iss) =>
+      iss.input === undefined
+        ? `is required; use one of ${values.map((v) => show(v)).join(', ')}`
+        : `(${show(iss.input)}) must be one of ${values.map((v) => show(v)).join(', ')}; pick one of them`,
+  });
+}
+
+const cpuQuantity = pattern(CPU_QUANTITY_REGEX, 'a Kubernetes CPU quantity', 'use millicores like "250m" or cores like "0.5"');
+const memoryQuantity = pattern(
+  MEMORY_QUANTITY_REGEX,
+  'a Kubernetes memory quantity',
+  'use a number with a binary suffix like "512Mi" or "1Gi" (not "MB" or "GB")',
+);
+
+const resourceAmounts = z.strictObject({
+  cpu: cpuQuantity.describe('CPU, e.g. `250m` (millicores) or `0.5` (cores).'),
+  memory: memoryQuantity.describe('Memory, e.g. `512Mi` or `1Gi`.'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+/** Keys of the service catalogue and of each environment's `services`. */
+export const serviceNameSchema = dnsLabel('service name');
+
+const autoscalingShape = {
+  minReplicas: integer(1, 1000).describe('Fewest replicas the HorizontalPodAutoscaler keeps.'),
+  maxReplicas: integer(1, 1000).describe('Most replicas the HorizontalPodAutoscaler may run.'),
+  targetCpuUtilizationPercent: integer(1, 100, ' (percent)')
+    .default(50)
+    .describe('Average CPU utilisation (percent of requests) the HPA aims for. @default 50'),
+  targetMemoryUtilizationPercent: integer(1, 100, ' (percent)')
+    .optional()
+    .describe('Average memory utilisation (percent of requests) the HPA aims for. @default - memory is not a scaling metric'),
+  scaleDownStabilizationSeconds: integer(0, 3600, ' (seconds)')
+    .default(300)
+    .describe('Seconds the HPA waits before scaling down after load drops. @default 300'),
+};
+
+const egressRuleShape = {
+  cidr: cidr('a destination network').describe('Destination network, e.g. `10.20.0.0/16`.'),
+  ports: z.array(port()).min(1, { error: 'must list at least one port; add the destination port' }).describe('Destination ports.'),
+  protocol: oneOf(['TCP', 'UDP']).default('TCP').describe('Transport protocol. @default "TCP"'),
+  description: z.string().optional().describe('Why the service needs this destination.'),
+};
+
+const ingressShape = {
+  host: pattern(HOSTNAME_REGEX, 'a DNS host name', 'use a fully qualified name like "www.example.com"').describe(
+    'Host name the ALB routes to this service.',
+  ),
+  scheme: oneOf(['internal', 'internet-facing'])
+    .default('internal')
+    .describe('ALB scheme. @default "internal"'),
+  certificateArn: pattern(CERTIFICATE_ARN_REGEX, 'an ACM certificate ARN', 'copy the ARN from ACM')
+    .optional()
+    .describe('ACM certificate for HTTPS. @default - HTTP only (internal ALBs only)'),
+  healthCheckPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"')
+    .optional()
+    .describe("ALB target health-check path. @default - the service's readiness path"),
+};
+
+/**
+ * The shape of a service. `partial` makes every field optional and allows `null` to remove an
+ * optional block (per-environment overrides); the full shape carries defaults and object rules.
+ */
+function serviceShape() {
+  return {
+    image: z
+      .strictObject({
+        repository: pattern(REPOSITORY_NAME_REGEX, 'an ECR repository name', 'use lowercase letters, digits, and . _ - /')
+          .optional()
+          .describe('ECR repository name. @default - the service name'),
+        tag: pattern(IMAGE_TAG_REGEX, 'an image tag', 'use letters, digits, ".", "_" and "-", at most 128 characters')
+          .optional()
+          .describe('Image tag to deploy; `--image-tag` overrides it. `latest` is refused outside development tiers.'),
+      })
+      .default({})
+      .describe('Where the image comes from.'),
+    namespace: dnsLabel('namespace').optional().describe('Kubernetes namespace. @default - the service name'),
+    containerPort: port().default(8080).describe('Port the container listens on. @default 8080'),
+    servicePort: port().default(80).describe('Port the Kubernetes Service exposes. @default 80'),
+    additionalPorts: z
+      .array(
+        z.strictObject({
+          name: pattern(PORT_NAME_REGEX, 'a port name', 'use at most 15 lowercase letters, digits and "-"'),
+          containerPort: port(),
+        }),
+      )
+      .default([])
+      .describe('Further named container ports (e.g. metrics). @default []'),
+    health: z
+      .strictObject({
+        readinessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"').default('/readyz'),
+        livenessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"').default('/livez'),
+        startupPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"').default('/startupz'),
+      })
+      .default({ readinessPath: '/readyz', livenessPath: '/livez', startupPath: '/startupz' })
+      .describe('HTTP endpoints of the readiness, liveness and startup probes (distinct). @default /readyz, /livez, /startupz'),
+    resources: z
+      .strictObject({ requests: resourceAmounts, limits: resourceAmounts })
+      .describe('CPU and memory requests and limits of the container (requests <= limits).'),
+    replicas: integer(1, 1000)
+      .optional()
+      .describe('Fixed replica count when `autoscaling` is not set. @default 2'),
+    autoscaling: z
+      .strictObject(autoscalingShape)
+      .optional()
+      .describe('HorizontalPodAutoscaler bounds; when set, the HPA owns the replica count. @default - fixed replicas'),
+    env: z
+      .record(pattern(ENV_VAR_REGEX, 'an environment variable name', 'use letters, digits and "_"'), z.string())
+      .default({})
+      .describe('Plain environment variables. Never put secrets here; use `secretEnv`. @default {}'),
+    secretEnv: z
+      .record(
+        pattern(ENV_VAR_REGEX, 'an environment variable name', 'use letters, digits and "_"'),
+        z.strictObject({
+          secretName: dnsLabel('Secret name'),
+          key: z.string().min(1),
+        }),
+      )
+      .default({})
+      .describe('Environment variables read from Kubernetes Secrets by reference (e.g. synced by External Secrets). @default {}'),
+    egress: z
+      .array(z.strictObject(egressRuleShape))
+      .default([])
+      .describe('Destinations the NetworkPolicy lets the pods reach besides DNS. @default [] (DNS only)'),
+    ingressFromNamespaces: z
+      .array(dnsLabel('namespace'))
+      .default([])
+      .describe('Namespaces (e.g. an ingress controller) allowed to reach the service port, besides its own. @default []'),
+    ingress: z.strictObject(ingressShape).optional().describe('Expose the service through an AWS ALB Ingress. @default - not exposed'),
+    terminationGracePeriodSeconds: integer(1, 3600, ' (seconds)')
+      .default(30)
+      .describe('Seconds Kubernetes waits for the pod to stop. @default 30'),
+    preStopSleepSeconds: integer(0, 600, ' (seconds)')
+      .default(5)
+      .describe('Seconds the preStop hook pauses so load balancers deregister the pod. @default 5'),
+    progressDeadlineSeconds: integer(30, 3600, ' (seconds)')
+      .default(300)
+      .describe('Seconds a rollout may stall before it is failed (and the pipeline rolls back). @default 300'),
+    revisionHistoryLimit: integer(1, 50)
+      .default(5)
+      .describe('Old ReplicaSets kept for rollback. @default 5'),
+  };
+}
+
+const SECRET_NAME_HINT = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** A complete service definition (catalogue entry, or catalogue entry merged with an override). */
+export const serviceSchema = z.strictObject(serviceShape()).superRefine((svc, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue(objectIssue(path, message));
+  for (const kind of ['cpu', 'memory'] as const) {
+    const req = svc.resources.requests[kind];
+    const lim = svc.resources.limits[kind];
+    const valid = kind === 'cpu' ? CPU_QUANTITY_REGEX : MEMORY_QUANTITY_REGEX;
+    if (!valid.test(req) || !valid.test(lim)) continue;
+    const measure = kind === 'cpu' ? cpuMillicores : memoryBytes;
+    if (measure(req) > measure(lim)) {
+      issue(
+        ['resources'],
+        `'requests.${kind}' (${show(req)}) must be <= 'limits.${kind}' (${show(lim)}); raise limits.${kind} or lower requests.${kind}`,
+      );
+    }
+  }
+  if (svc.autoscaling && svc.autoscaling.minReplicas > svc.autoscaling.maxReplicas) {
+    issue(
+      ['autoscaling'],
+      `'minReplicas' (${svc.autoscaling.minReplicas}) must be <= 'maxReplicas' (${svc.autoscaling.maxReplicas}); raise maxReplicas or lower minReplicas`,
+    );
+  }
+  if (svc.autoscaling && svc.replicas !== undefined) {
+    issue(
+      [],
+      `'replicas' (${svc.replicas}) and 'autoscaling' are both set; the HorizontalPodAutoscaler owns the count, so remove replicas or autoscaling`,
+    );
+  }
+  const ports = [
+    { name: 'containerPort', port: svc.containerPort },
+    ...svc.additionalPorts.map((p, i) => ({ name: `additionalPorts[${i}].containerPort`, port: p.containerPort })),
+  ];
+  ports.forEach((p, i) => {
+    const first = ports.findIndex((q) => q.port === p.port);
+    if (first < i) {
+      issue([], `'${p.name}' (${p.port}) is already used by '${ports[first].name}'; give each container port its own number`);
+    }
+  });
+  const names = ['http', ...svc.additionalPorts.map((p) => p.name)];
+  names.forEach((n, i) => {
+    if (names.indexOf(n) < i) {
+      issue(['additionalPorts'], `port name (${show(n)}) is used twice ("http" is the main port); give each port its own name`);
+    }
+  });
+  const paths = svc.health;
+  const probes = [
+    ['readinessPath', paths.readinessPath],
+    ['livenessPath', paths.livenessPath],
+    ['startupPath', paths.startupPath],
+  ] as const;
+  probes.forEach(([name, path], i) => {
+    const first = probes.findIndex(([, p]) => p === path);
+    if (first < i) {
+      issue(
+        ['health'],
+        `'${name}' (${show(path)}) is the same endpoint as '${probes[first][0]}'; give each probe its own endpoint so a slow dependency cannot restart healthy pods`,
+      );
+    }
+  });
+  if (svc.preStopSleepSeconds >= svc.terminationGracePeriodSeconds) {
+    issue(
+      [],
+      `'preStopSleepSeconds' (${svc.preStopSleepSeconds}) must be < 'terminationGracePeriodSeconds' (${svc.terminationGracePeriodSeconds}); raise the grace period or shorten the pause`,
+    );
+  }
+  for (const [name, value] of Object.entries(svc.env)) {
+    if (SECRET_NAME_HINT.test(name) && value !== '') {
+      issue(['env', name], `looks like a secret written in plain text; move it to 'secretEnv' and reference a Kubernetes Secret`);
+    }
+    if (name in svc.secretEnv) {
+      issue(['env', name], `is also set in 'secretEnv'; define each variable once`);
+    }
+  }
+});
+
+/**
+ * Every field optional, recursively through nested objects (lists and maps stay whole: an
+ * override replaces them). Defaults are dropped so an override never resets a catalogue value.
+ */
+function deepPartial(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) return deepPartial(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodObject) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      shape[key] = deepPartial(field).optional();
+    }
+    return z.strictObject(shape);
+  }
+  return schema;
+}
+
+/** Per-environment override of a catalogue service: any subset of fields; `null` removes an optional block. */
+export const serviceOverrideSchema = (() => {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(serviceShape() as Record<string, z.ZodType>)) {
+    const partial = deepPartial(field);
+    const removable = key === 'autoscaling' || key === 'ingress' || key === 'replicas';
+    shape[key] = (removable ? partial.nullable() : partial).optional();
+  }
+  return z
+    .strictObject(shape)
+    .describe(
+      'Per-environment changes to a catalogue service: objects are merged field by field, lists and values replace, `null` removes autoscaling, ingress or replicas.',
+    );
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Environments
+
+const nodeGroupSchema = z
+  .strictObject({
+    instanceTypes: z
+      .array(pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type', 'use a type like "m6i.large"'))
+      .min(1, { error: 'must list at least one instance type; add one like "m6i.large"' })
+      .describe('EC2 instance types, e.g. `["m6i.large"]`.'),
+    capacityType: oneOf(['ON_DEMAND', 'SPOT']).default('ON_DEMAND').describe('On-demand or spot capacity. @default "ON_DEMAND"'),
+    minSize: integer(0, 1000).describe('Fewest nodes.'),
+    desiredSize: integer(0, 1000).describe('Nodes at creation (the cluster autoscaler adjusts it afterwards).'),
+    maxSize: integer(1, 1000).describe('Most nodes.'),
+    diskSizeGiB: integer(20, 16384, ' (GiB)').default(50).describe('Root volume size in GiB. @default 50'),
+    amiType: oneOf(['AL2023_x86_64_STANDARD', 'AL2023_ARM_64_STANDARD', 'BOTTLEROCKET_x86_64', 'BOTTLEROCKET_ARM_64'])
+      .default('AL2023_x86_64_STANDARD')
+      .describe('AMI family. @default "AL2023_x86_64_STANDARD"'),
+    maxUnavailablePercent: integer(1, 100, ' (percent)')
+      .default(33)
+      .describe('Share of nodes a node-group update may take down at once. @default 33'),
+    labels: z.record(z.string(), z.string()).default({}).describe('Kubernetes labels on the nodes. @default {}'),
+    taints: z
+      .array(
+        z.strictObject({
+          key: z.string().min(1),
+          value: z.string().optional(),
+          effect: oneOf(['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE']),
+        }),
+      )
+      .default([])
+      .describe('Kubernetes taints on the nodes. @default []'),
+  })
+  .superRefine((ng, ctx) => {
+    if (ng.minSize > ng.desiredSize || ng.desiredSize > ng.maxSize) {
+      ctx.addIssue(
+        objectIssue(
+          [],
+          `'minSize' (${ng.minSize}) <= 'desiredSize' (${ng.desiredSize}) <= 'maxSize' (${ng.maxSize}) does not hold; make minSize <= desiredSize <= maxSize`,
+        ),
+      );
+    }
+  });
+
+const TIERS = ['development', 'staging', 'production'] as const;
+
+const environmentSchema = z.strictObject({
+  name: dnsLabel('environment name').describe('Environment name, e.g. `prod`; used in paths, stacks and CI jobs.'),
+  tier: oneOf(TIERS)
+    .optional()
+    .describe(
+      'How strict the environment is: production needs manual deploys, private endpoints and ≥ 2 nodes; only development may run `latest`. @default - "development" for dev, "production" for prod/production, else "staging"',
+    ),
+  account: pattern(/^\d{12}$/, 'an AWS account id', 'use the 12-digit account number').describe('AWS account id (12 digits).'),
+  region: pattern(REGION_REGEX, 'an AWS region', 'use a region name like "ap-east-1"').default('ap-east-1').describe('AWS region. @default "ap-east-1"'),
+  network: z.strictObject({
+    vpcCidr: cidr('a VPC CIDR').describe('VPC address range, e.g. `10.10.0.0/16` (/16–/24).'),
+    availabilityZones: z
+      .array(pattern(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/, 'an availability zone', 'use a zone name like "ap-east-1a"'))
+      .min(2, { error: 'must list at least 2 availability zones; EKS needs subnets in two zones' })
+      .max(4, { error: 'must list at most 4 availability zones; the default subnet layout has room for four' })
+      .describe('Availability zones of the region (2–4).'),
+    natGateways: oneOf(['single', 'one-per-az'])
+      .optional()
+      .describe('NAT gateways: one shared, or one per zone for zone-independent egress. @default - "one-per-az" in production, else "single"'),
+    publicSubnetCidrs: z.array(cidr('a subnet CIDR')).optional().describe('Public subnet per zone. @default - carved from the VPC'),
+    privateSubnetCidrs: z.array(cidr('a subnet CIDR')).optional().describe('Private subnet per zone. @default - carved from the VPC'),
+    flowLogRetentionDays: integer(1, 3653, ' (days)').default(90).describe('Days VPC flow logs are kept. @default 90'),
+  }),
+  cluster: z.strictObject({
+    name: dnsLabel('cluster name').optional().describe('EKS cluster name. @default - "<system>-<env>"'),
+    kubernetesVersion: oneOf(SUPPORTED_EKS_VERSIONS as unknown as [string, ...string[]]).describe(
+      'Kubernetes minor version, one EKS supports.',
+    ),
+    endpointAccess: oneOf(['private', 'public-and-private'])
+      .optional()
+      .describe('API endpoint exposure. @default - "private" in production, else "public-and-private"'),
+    publicAccessCidrs: z
+      .array(cidr('a CIDR'))
+      .default([])
+      .describe('Networks allowed to reach a public endpoint; never 0.0.0.0/0 by default. @default []'),
+    logRetentionDays: integer(1, 3653, ' (days)').default(90).describe('Days control-plane logs are kept. @default 90'),
+    admins: z
+      .array(pattern(IAM_PRINCIPAL_ARN_REGEX, 'an IAM role or user ARN', 'use arn:aws:iam::<account>:role/<name>'))
+      .default([])
+      .describe('IAM principals granted cluster-admin through EKS access entries. @default []'),
+    nodeGroups: z
+      .record(dnsLabel('node group name'), nodeGroupSchema)
+      .refine((r) => Object.keys(r).length > 0, { error: 'must define at least one node group; add one under nodeGroups' })
+      .describe('Managed node groups by name.'),
+  }),
+  state: z.strictObject({
+    bucket: pattern(BUCKET_REGEX, 'an S3 bucket name', 'use 3–63 lowercase letters, digits, "." and "-"').describe('S3 bucket holding Terraform state.'),
+    key: z.string().min(1).optional().describe('State object key. @default - "<system>/<env>/terraform.tfstate"'),
+    region: pattern(REGION_REGEX, 'an AWS region', 'use a region name like "ap-east-1"')
+      .optional()
+      .describe("Region of the state bucket. @default - the environment's region"),
+  }),
+  deploy: z
+    .strictObject({
+      approval: oneOf(['automatic', 'manual'])
+        .optional()
+        .describe('Whether a person must approve deploys. @default - "manual" in production, else "automatic"'),
+    })
+    .default({}),
+  tags: z.record(z.string(), z.string()).default({}).describe('Extra AWS tags on every resource. @default {}'),
+  services: z
+    .record(serviceNameSchema, serviceOverrideSchema)
+    .default({})
+    .describe('Services this environment runs: catalogue name → per-environment changes (`{}` for none).'),
+  suppressions: z
+    .array(
+      z.strictObject({
+        rule: pattern(/^DK-[A-Z0-9]+-\d{3}$/, 'a rule id', 'use an id like "DK-TF-001" from `deploykit check`'),
+        target: z.string().min(1).describe('Resource address or `kind/namespace/name` the suppression applies to.'),
+        reason: z.string().min(10, { error: 'must explain why (at least 10 characters); write the reason for reviewers' }),
+      }),
+    )
+    .default([])
+    .describe('Reviewed exceptions to `deploykit check` rules. @default []'),
+});
+
+/** The whole definition file: system, CI, service catalogue and environments. */
+export const definitionsSchema = z.strictObject({
+  $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+  system: z.strictObject({
+    name: dnsLabel('system name').describe('Short name of the system; prefixes stacks, clusters and roles.'),
+  }),
+  ci: z
+    .strictObject({
+      gitlab: z
+        .strictObject({
+          project: pattern(/^[\w.-]+(\/[\w.-]+)+$/, 'a GitLab project path', 'use "group/project"'),
+          host: pattern(HOSTNAME_REGEX, 'a host name', 'use the GitLab host, e.g. "gitlab.com"').default('gitlab.com'),
+        })
+        .optional()
+        .describe('GitLab project whose pipelines may assume the deploy roles.'),
+      github: z
+        .strictObject({
+          repository: pattern(/^[\w.-]+\/[\w.-]+$/, 'a GitHub repository', 'use "owner/repo"'),
+        })
+        .optional()
+        .describe('GitHub repository whose workflows may assume the deploy roles.'),
+      defaultBranch: z.string().min(1).default('main').describe('Branch that deploys to non-production. @default "main"'),
+    })
+    .describe('CI systems allowed to deploy (OIDC, no static keys).'),
+  services: z.record(serviceNameSchema, serviceSchema).default({}).describe('Service catalogue: name → complete definition.'),
+  environments: z.array(environmentSchema).min(1, { error: 'must define at least one environment; add dev' }),
+});
+
+export type DefinitionsInput = z.input<typeof definitionsSchema>;
+export type ParsedDefinitions = z.output<typeof definitionsSchema>;
+export type ParsedEnvironment = z.output<typeof environmentSchema>;
+export type ParsedService = z.output<typeof serviceSchema>;
+export type ParsedNodeGroup = z.output<typeof nodeGroupSchema>;
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type ServiceOverrideInput = z.input<typeof serviceOverrideSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -1,0 +1,10 @@
+/** Tests run on the TypeScript sources, transpiled by swc; `tsc --noEmit` type-checks once. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/build/', '/dist/'],
+  collectCoverageFrom: ['config/**/*.ts', 'infra/**/*.ts', 'k8s/**/*.ts', 'pipelines/**/*.ts', 'cli/**/*.ts', '!**/imports/**'],
+};

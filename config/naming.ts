@@ -85,3 +85,22 @@ export function truncateName(name: string, max: number): string {
   const suffix = hash.toString(36).slice(0, 6);
   return `${name.slice(0, max - suffix.length - 1)}-${suffix}`;
 }
+
+/** Label naming the environment on every Kubernetes object deploykit writes. */
+export const ENVIRONMENT_LABEL = 'deploykit.io/environment';
+
+/** Labels every Kubernetes object of an environment carries (the pipeline prunes by them). */
+export function environmentLabels(system: SystemDefinition, env: EnvironmentDefinition): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/part-of': system.name,
+    [ENVIRONMENT_LABEL]: env.name,
+  };
+}
+
+/** Label selector of everything deploykit manages in an environment (for `kubectl apply --prune -l`). */
+export function pruneSelector(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return Object.entries(environmentLabels(system, env))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// deploykit benchmark: whole-process medians of `deploykit synth` (and check/diff when present) at
+// 1/10/50/100 services × 3 environments, against the floor (a node process that only loads cdktf and
+// cdk8s), the apps run directly, and — when installed — the stock `cdktf synth` / `cdk8s synth` CLIs.
+// Prints a Markdown report and writes it to docs/benchmarks.md. Not a test: nothing here asserts.
+//
+// Environment:
+//   BENCH_RUNS=5            measured runs per command (after one warm-up)
+//   BENCH_SIZES=1,10,50,100 service counts
+//   BENCH_STOCK_CLI_DIR     directory whose node_modules/.bin holds `cdktf` and `cdk8s` (default: ./node_modules/.bin, then PATH)
+//   BENCH_OUT=docs/benchmarks.md   report file ('-' for stdout only)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const sizes = (process.env.BENCH_SIZES ?? '1,10,50,100').split(',').map(Number);
+const reportFile = process.env.BENCH_OUT ?? join(root, 'docs', 'benchmarks.md');
+const work = mkdtempSync(join(os.tmpdir(), 'deploykit-bench-'));
+const probe = join(work, 'rss-probe.cjs');
+// Every node process (and its node children) records its peak RSS on exit.
+writeFileSync(
+  probe,
+  `process.on('exit', () => { try { require('fs').appendFileSync(process.env.DEPLOYKIT_BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'); } catch {} });\n`,
+);
+
+if (!existsSync(join(root, 'build', 'cli', 'main.js'))) {
+  console.error('bench: build/ is missing; run `npm run build` first (npm run bench does it)');
+  process.exit(2);
+}
+const { exampleDefinitions } = await import(join(root, 'build', 'config', 'environments.js'));
+
+/** The example with `count` services: company-web cloned as svc-001…, scaled node groups. */
+function generatedDefinitions(count) {
+  const defs = structuredClone(exampleDefinitions.default ?? exampleDefinitions);
+  const base = defs.services['company-web'];
+  defs.services = {};
+  for (let i = 1; i <= count; i++) {
+    const name = `svc-${String(i).padStart(3, '0')}`;
+    defs.services[name] = {
+      ...structuredClone(base),
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
+      egress: [],
+      ingressFromNamespaces: [],
+      env: { LOG_LEVEL: 'info' },
+    };
+  }
+  for (const env of defs.environments) {
+    const prod = env.tier === 'production';
+    env.services = Object.fromEntries(Object.keys(defs.services).map((name) => [name, prod ? { autoscaling: { minReplicas: 3, maxReplicas: 4 } } : {}]));
+    for (const ng of Object.values(env.cluster.nodeGroups)) {
+      ng.instanceTypes = ['m6i.2xlarge'];
+      ng.maxSize = Math.max(ng.maxSize, Math.ceil(count / 8) + 3);
+    }
+  }
+  return defs;
+}
+
+function findCli(name) {
+  const dirs = [process.env.BENCH_STOCK_CLI_DIR && join(process.env.BENCH_STOCK_CLI_DIR, 'node_modules', '.bin'), join(root, 'node_modules', '.bin'), ...(process.env.PATH ?? '').split(delimiter)];
+  return dirs.filter(Boolean).map((d) => join(d, name)).find((p) => existsSync(p));
+}
+
+/** Runs a command `runs` times after a warm-up; returns the durations (ms) and the peak RSS (MiB). */
+function measure(label, command, args, options = {}) {
+  const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
+  const env = {
+    ...process.env,
+    ...options.env,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim(),
+    DEPLOYKIT_BENCH_RSS_FILE: rssFile,
+    CHECKPOINT_DISABLE: '1',
+    CI: 'true',
+  };
+  const times = [];
+  let peak = 0;
+  for (let i = 0; i <= runs; i++) {
+    options.before?.();
+    rmSync(rssFile, { force: true });
+    const started = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd: options.cwd ?? root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.status !== 0 && !options.allowFailure) {
+      throw new Error(`${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    }
+    if (i === 0) continue; // warm-up
+    times.push(ms);
+    if (existsSync(rssFile)) {
+      const kib = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+      peak = Math.max(peak, ...kib.map((k) => k / 1024));
+    }
+  }
+  times.sort((a, b) => a - b);
+  const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+  const row = { label, median, min: times[0], max: times[times.length - 1], rss: peak };
+  console.error(`  ${label.padEnd(58)} ${fmt(median)} ms (min ${fmt(row.min)}, max ${fmt(row.max)}), peak ${row.rss ? fmt(row.rss) + ' MiB' : '—'}`);
+  return row;
+}
+
+const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+const bin = join(root, 'bin', 'deploykit.js');
+const commands = readdirSync(join(root, 'build', 'cli', 'commands')).map((f) => f.replace(/\.js$/, ''));
+const rows = [];
+const notes = [];
+
+console.error(`bench: ${runs} runs after a warm-up, sizes ${sizes.join('/')} services × 3 envs`);
+const floor = measure('floor: node -e "require(cdktf); require(cdk8s)"', process.execPath, ['-e', "require('cdktf'); require('cdk8s')"]);
+rows.push({ group: 'floor', ...floor });
+
+const bySize = new Map();
+for (const size of sizes) {
+  const configFile = join(work, `definitions-${size}.json`);
+  writeFileSync(configFile, JSON.stringify(generatedDefinitions(size)));
+  const out = join(work, `dist-${size}`);
+  const synth = measure(`deploykit synth — ${size} service(s) × 3 envs`, process.execPath, [bin, 'synth', '--config', configFile, '--out', out, '--quiet']);
+  rows.push({ group: 'synth', size, ...synth });
+  const entry = { synth };
+  if (commands.includes('check')) {
+    entry.check = measure(`deploykit check — ${size} × 3 (on existing output)`, process.execPath, [bin, 'check', '--config', configFile, '--dir', out], { allowFailure: true });
+    rows.push({ group: 'check', size, ...entry.check });
+  }
+  if (commands.includes('diff')) {
+    entry.diff = measure(`deploykit diff — ${size} × 3 (output against itself)`, process.execPath, [bin, 'diff', '--base', out, '--head', out, '--format', 'json'], { allowFailure: true });
+    rows.push({ group: 'diff', size, ...entry.diff });
+  }
+  bySize.set(size, { ...entry, configFile });
+}
+
+// The apps the stock CLIs run, run directly, and the stock CLIs themselves, at the smallest size.
+const small = bySize.get(sizes[0]);
+const appEnv = { DEPLOYKIT_CONFIG: small.configFile };
+const direct = [
+  measure('node build/infra/main.js (cdktf app, direct)', process.execPath, [join(root, 'build', 'infra', 'main.js')], { env: { ...appEnv, CDKTF_OUTDIR: join(work, 'cdktf-direct') } }),
+  measure('node build/k8s/main.js (cdk8s app, direct)', process.execPath, [join(root, 'build', 'k8s', 'main.js')], { env: appEnv, cwd: work }),
+];
+rows.push(...direct.map((r) => ({ group: 'direct', size: sizes[0], ...r })));
+
+const cdktf = findCli('cdktf');
+const cdk8s = findCli('cdk8s');
+let stockTs;
+let stockCompiled;
+if (cdktf && cdk8s) {
+  const stockDir = mkdtempSync(join(work, 'stock-'));
+  for (const f of ['cdktf.json', 'cdk8s.yaml', 'package.json', 'tsconfig.json']) writeFileSync(join(stockDir, f), readFileSync(join(root, f)));
+  for (const d of ['config', 'infra', 'k8s', 'build', 'node_modules']) spawnSync('ln', ['-s', join(root, d), join(stockDir, d)]);
+  const cdktfTs = measure('cdktf synth (cdktf.json app: tsx infra/main.ts)', cdktf, ['synth', '--output', join(work, 'cdktf.out')], { cwd: stockDir, env: appEnv });
+  const cdk8sTs = measure('cdk8s synth (cdk8s.yaml app: tsx k8s/main.ts)', cdk8s, ['synth', '--no-check-upgrade'], { cwd: stockDir, env: appEnv });
+  const cdktfJs = measure('cdktf synth --app "node build/infra/main.js"', cdktf, ['synth', '--app', `node ${join(root, 'build', 'infra', 'main.js')}`, '--output', join(work, 'cdktf.out')], { cwd: stockDir, env: appEnv });
+  const cdk8sJs = measure('cdk8s synth --app "node build/k8s/main.js"', cdk8s, ['synth', '--no-check-upgrade', '--app', `node ${join(root, 'build', 'k8s', 'main.js')}`], { cwd: stockDir, env: appEnv });
+  rows.push(...[cdktfTs, cdk8sTs, cdktfJs, cdk8sJs].map((r) => ({ group: 'stock', size: sizes[0], ...r })));
+  stockTs = cdktfTs.median + cdk8sTs.median;
+  stockCompiled = cdktfJs.median + cdk8sJs.median;
+} else {
+  notes.push(
+    'Stock CLI comparison skipped: `cdktf` and `cdk8s` are not installed (they are not dependencies). ' +
+      'Install them outside the project, e.g. `npm install --prefix /some/dir cdktf-cli@0.21.0 cdk8s-cli`, and set `BENCH_STOCK_CLI_DIR=/some/dir`.',
+  );
+}
+
+// ---- report
+const s1 = bySize.get(sizes[0]).synth;
+const sMax = bySize.get(sizes[sizes.length - 1]).synth;
+const lines = [];
+lines.push('# Benchmarks', '');
+lines.push(`Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`);
+lines.push(`Whole-process wall time; median of ${runs} runs after one warm-up; peak RSS is the largest of any node process involved.`, '');
+lines.push('| command | services × envs | median ms | min–max ms | peak RSS MiB |', '|---|---|---:|---:|---:|');
+for (const r of rows) {
+  lines.push(`| ${r.label} | ${r.size ? `${r.size} × 3` : '—'} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.rss ? fmt(r.rss) : '—'} |`);
+}
+lines.push('', '## Targets', '', '| target | measured | holds |', '|---|---|---|');
+const target = (name, value, ok) => lines.push(`| ${name} | ${value} | ${ok === undefined ? 'n/a' : ok ? 'yes' : '**no**'} |`);
+if (stockTs) {
+  target(`synth ≥ 10× faster than \`cdktf synth\` + \`cdk8s synth\` (TypeScript apps), ${sizes[0]} × 3`, ratio(stockTs, s1.median), stockTs / s1.median >= 10);
+  target(`synth ≥ 5× faster than the CLIs running the compiled apps, ${sizes[0]} × 3`, ratio(stockCompiled, s1.median), stockCompiled / s1.median >= 5);
+} else {
+  target('synth vs stock CLIs', 'skipped (CLIs not installed)', undefined);
+}
+target(`synth within 1.5× of the floor, ${sizes[0]} × 3`, ratio(s1.median, floor.median), s1.median / floor.median <= 1.5);
+target(`synth ${sizes[sizes.length - 1]} × 3 ≤ 3× synth ${sizes[0]} × 3`, ratio(sMax.median, s1.median), sMax.median / s1.median <= 3);
+target(`peak RSS of synth ${sizes[sizes.length - 1]} × 3 ≤ 400 MiB`, `${fmt(sMax.rss)} MiB`, sMax.rss <= 400);
+const at50 = bySize.get(50) ?? bySize.get(sizes[sizes.length - 1]);
+const size50 = bySize.has(50) ? 50 : sizes[sizes.length - 1];
+for (const cmd of ['check', 'diff']) {
+  if (at50[cmd]) {
+    target(`\`${cmd}\` adds ≤ 20 % to synth at ${size50} × 3`, `+${((at50[cmd].median / at50.synth.median) * 100).toFixed(0)} %`, at50[cmd].median / at50.synth.median <= 0.2);
+  } else {
+    target(`\`${cmd}\` overhead`, 'command not built yet', undefined);
+  }
+}
+target('direct apps (what the CLIs run) vs synth, both layers', `${fmt(direct[0].median + direct[1].median)} ms vs ${fmt(s1.median)} ms`, undefined);
+if (notes.length) lines.push('', ...notes.map((n) => `> ${n}`));
+const report = `${lines.join('\n')}\n`;
+process.stdout.write(report);
+if (reportFile !== '-') {
+  mkdirSync(dirname(reportFile), { recursive: true });
+  writeFileSync(reportFile, report);
+  console.error(`bench: report written to ${reportFile}`);
+}
+rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@
 //   BENCH_STOCK_CLI_DIR     directory whose node_modules/.bin holds `cdktf` and `cdk8s` (default: ./node_modules/.bin, then PATH)
 //   BENCH_OUT=docs/benchmarks.md   report file ('-' for stdout only)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,31 +27,30 @@ writeFileSync(
   `process.on('exit', () => { try { require('fs').appendFileSync(process.env.DEPLOYKIT_BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'); } catch {} });\n`,
 );
 
-if (!existsSync(join(root, 'build', 'cli', 'main.js'))) {
+const bin = join(root, 'bin', 'deploykit.js');
+if (!existsSync(join(root, 'build', 'cli.js'))) {
   console.error('bench: build/ is missing; run `npm run build` first (npm run bench does it)');
   process.exit(2);
 }
-const { exampleDefinitions } = await import(join(root, 'build', 'config', 'environments.js'));
+// The example's effective definitions (every default applied, services inlined per environment).
+const example = JSON.parse(spawnSync(process.execPath, [bin, 'config', '--format', 'json'], { encoding: 'utf8' }).stdout);
 
-/** The example with `count` services: company-web cloned as svc-001…, scaled node groups. */
+/** The example with `count` copies of company-web per environment (svc-001…) and node groups to hold them. */
 function generatedDefinitions(count) {
-  const defs = structuredClone(exampleDefinitions.default ?? exampleDefinitions);
-  const base = defs.services['company-web'];
-  defs.services = {};
-  for (let i = 1; i <= count; i++) {
-    const name = `svc-${String(i).padStart(3, '0')}`;
-    defs.services[name] = {
-      ...structuredClone(base),
-      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
-      egress: [],
-      ingressFromNamespaces: [],
-      env: { LOG_LEVEL: 'info' },
-    };
-  }
+  const defs = structuredClone(example);
   for (const env of defs.environments) {
-    const prod = env.tier === 'production';
-    env.services = Object.fromEntries(Object.keys(defs.services).map((name) => [name, prod ? { autoscaling: { minReplicas: 3, maxReplicas: 4 } } : {}]));
+    const { ingress: _ingress, replicas: _replicas, ...base } = env.services['company-web'];
+    env.services = {};
+    for (let i = 1; i <= count; i++) {
+      env.services[`svc-${String(i).padStart(3, '0')}`] = {
+        ...structuredClone(base),
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        autoscaling: { ...(base.autoscaling ?? {}), minReplicas: env.tier === 'production' ? 3 : 2, maxReplicas: 4 },
+        egress: [],
+        ingressFromNamespaces: [],
+        env: { LOG_LEVEL: 'info' },
+      };
+    }
     for (const ng of Object.values(env.cluster.nodeGroups)) {
       ng.instanceTypes = ['m6i.2xlarge'];
       ng.maxSize = Math.max(ng.maxSize, Math.ceil(count / 8) + 3);
@@ -103,8 +102,8 @@ function measure(label, command, args, options = {}) {
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-const bin = join(root, 'bin', 'deploykit.js');
-const commands = readdirSync(join(root, 'build', 'cli', 'commands')).map((f) => f.replace(/\.js$/, ''));
+const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
+const commands = ['check', 'diff'].filter((c) => new RegExp(`^  ${c} `, 'm').test(help));
 const rows = [];
 const notes = [];
 
@@ -135,8 +134,8 @@ for (const size of sizes) {
 const small = bySize.get(sizes[0]);
 const appEnv = { DEPLOYKIT_CONFIG: small.configFile };
 const direct = [
-  measure('node build/infra/main.js (cdktf app, direct)', process.execPath, [join(root, 'build', 'infra', 'main.js')], { env: { ...appEnv, CDKTF_OUTDIR: join(work, 'cdktf-direct') } }),
-  measure('node build/k8s/main.js (cdk8s app, direct)', process.execPath, [join(root, 'build', 'k8s', 'main.js')], { env: appEnv, cwd: work }),
+  measure('node build/infra-app.js (the cdktf app, run directly)', process.execPath, [join(root, 'build', 'infra-app.js')], { env: { ...appEnv, CDKTF_OUTDIR: join(work, 'cdktf-direct') } }),
+  measure('node build/k8s-app.js (the cdk8s app, run directly)', process.execPath, [join(root, 'build', 'k8s-app.js')], { env: appEnv, cwd: work }),
 ];
 rows.push(...direct.map((r) => ({ group: 'direct', size: sizes[0], ...r })));
 
@@ -150,8 +149,8 @@ if (cdktf && cdk8s) {
   for (const d of ['config', 'infra', 'k8s', 'build', 'node_modules']) spawnSync('ln', ['-s', join(root, d), join(stockDir, d)]);
   const cdktfTs = measure('cdktf synth (cdktf.json app: tsx infra/main.ts)', cdktf, ['synth', '--output', join(work, 'cdktf.out')], { cwd: stockDir, env: appEnv });
   const cdk8sTs = measure('cdk8s synth (cdk8s.yaml app: tsx k8s/main.ts)', cdk8s, ['synth', '--no-check-upgrade'], { cwd: stockDir, env: appEnv });
-  const cdktfJs = measure('cdktf synth --app "node build/infra/main.js"', cdktf, ['synth', '--app', `node ${join(root, 'build', 'infra', 'main.js')}`, '--output', join(work, 'cdktf.out')], { cwd: stockDir, env: appEnv });
-  const cdk8sJs = measure('cdk8s synth --app "node build/k8s/main.js"', cdk8s, ['synth', '--no-check-upgrade', '--app', `node ${join(root, 'build', 'k8s', 'main.js')}`], { cwd: stockDir, env: appEnv });
+  const cdktfJs = measure('cdktf synth --app "node build/infra-app.js"', cdktf, ['synth', '--app', `node ${join(root, 'build', 'infra-app.js')}`, '--output', join(work, 'cdktf.out')], { cwd: stockDir, env: appEnv });
+  const cdk8sJs = measure('cdk8s synth --app "node build/k8s-app.js"', cdk8s, ['synth', '--no-check-upgrade', '--app', `node ${join(root, 'build', 'k8s-app.js')}`], { cwd: stockDir, env: appEnv });
   rows.push(...[cdktfTs, cdk8sTs, cdktfJs, cdk8sJs].map((r) => ({ group: 'stock', size: sizes[0], ...r })));
   stockTs = cdktfTs.median + cdk8sTs.median;
   stockCompiled = cdktfJs.median + cdk8sJs.median;

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Command> = {
   synth: () => require('./commands/synth').synthCommand,
   config: () => require('./commands/config').configCommand,
   schema: () => require('./commands/schema').schemaCommand,
+  graph: () => require('./commands/graph').graphCommand,
 };
 
 function help(): string {
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? EXIT.ok : EXIT.error;
   }
   if (name === '--version') {
-    process.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
+    process.stdout.write(`${(require('../package.json') as { version: string }).version}\n`);
     return EXIT.ok;
   }
   const load = COMMANDS[name];

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { environmentDiagram } from '../../cli/graph/environment-diagram';
+import { runCli } from '../support/cli';
+import { exampleDefs } from '../support/synth';
+
+interface ParsedDiagram {
+  groups: { id: string; in?: string; title?: string }[];
+  services: { id: string; in?: string; title?: string }[];
+  edges: { lhsId: string; rhsId: string }[];
+}
+
+/** Parses with the real Mermaid parser (`@mermaid-js/parser`, ESM-only, so in a child process). */
+function parseWithMermaid(text: string): ParsedDiagram {
+  const script = `
+    import { parse } from '@mermaid-js/parser';
+    let input = ''; for await (const chunk of process.stdin) input += chunk;
+    const ast = await parse('architecture', input);
+    const pick = (n) => ({ id: n.id, in: n.in, title: n.title });
+    process.stdout.write(JSON.stringify({ groups: ast.groups.map(pick), services: ast.services.map(pick), edges: ast.edges.map((e) => ({ lhsId: e.lhsId, rhsId: e.rhsId })) }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: text, encoding: 'utf8' }));
+}
+
+const defs = exampleDefs();
+
+describe('environmentDiagram', () => {
+  test.each(defs.environments.map((e) => [e.name, e] as const))('the %s diagram parses with the real Mermaid parser and is consistent', (_name, env) => {
+    const ast = parseWithMermaid(environmentDiagram(defs, env));
+    const groups = new Set(ast.groups.map((g) => g.id));
+    const services = new Set(ast.services.map((s) => s.id));
+    for (const node of [...ast.groups, ...ast.services]) {
+      if (node.in) expect(groups).toContain(node.in);
+    }
+    for (const edge of ast.edges) {
+      expect(services).toContain(edge.lhsId);
+      expect(services).toContain(edge.rhsId);
+    }
+    expect(ast.groups.filter((g) => g.id.startsWith('zone_'))).toHaveLength(env.network.availabilityZones.length);
+    expect(ast.services.filter((s) => s.id.startsWith('ecr_'))).toHaveLength(env.services.length);
+  });
+
+  test('shows VPC, zones, cluster, node groups, HPA bounds and the CI role of prod', () => {
+    const text = environmentDiagram(defs, defs.environments[2]);
+    expect(text).toContain('group vpc(cloud)[VPC 10.30.0.0/16] in account');
+    expect(text).toContain('group zone_ap_east_1c(cloud)[ap-east-1c] in vpc');
+    expect(text).toContain('service cluster(server)[EKS company-prod v1.35, private endpoint] in vpc');
+    expect(text).toContain('node group general: m6i.xlarge m5.xlarge ON_DEMAND, 3 to 9 nodes');
+    expect(text).toContain('service svc_company_web(server)[company-web: HPA 3 to 12 at 50% CPU, port 80 to 8080] in ns_company_web');
+    expect(text).toContain('service ci(internet)[CI role company-prod-ci-deploy]');
+  });
+
+  test('the parser rejects a malformed diagram, so the check above can fail', () => {
+    expect(() => parseWithMermaid('architecture-beta\n  service a(server)[A]\n  a:Q -- R:b\n')).toThrow(/Parse error/);
+  });
+
+  test('draws fixed replica counts where there is no autoscaler', () => {
+    expect(environmentDiagram(defs, defs.environments[0])).toContain('[company-web: 1 replicas, port 80 to 8080]');
+  });
+
+  test('the CLI prints one fenced block per environment, or one bare diagram with --env', async () => {
+    const md = await runCli('graph');
+    expect(md.code).toBe(0);
+    expect(md.stdout.match(/```mermaid\narchitecture-beta/g)).toHaveLength(3);
+    const bare = await runCli('graph', '--env', 'dev', '--format', 'mermaid');
+    expect(bare.stdout.startsWith('architecture-beta\n')).toBe(true);
+    const ambiguous = await runCli('graph', '--format', 'mermaid');
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('--format mermaid draws one environment; add --env <name>');
+  });
+});

@@ -3,10 +3,28 @@
  * The stack only composes constructs; resource logic lives in `constructs/`.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { S3Backend, TerraformStack } from 'cdktf';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { MANAGED_BY, stateKey, type Definitions, type EnvironmentDefinition } from '../config';
+import {
+  MANAGED_BY,
+  ciDeployRoleName,
+  clusterName,
+  namespaceName,
+  repositoryName,
+  serviceAccountName,
+  stackName,
+  stateKey,
+  workloadRoleName,
+  type Definitions,
+  type EnvironmentDefinition,
+} from '../config';
+import { CiAccess } from './constructs/ci-access';
+import { EcrRepository } from './constructs/ecr-repository';
+import { EksCluster } from './constructs/eks-cluster';
+import { EncryptionKey } from './constructs/encryption-key';
+import { Network } from './constructs/network';
+import { WorkloadIdentity } from './constructs/workload-identity';
+import { sidFrom } from './policy-statement';
 
 /** Props of {@link EnvironmentStack}. */
 export interface EnvironmentStackProps {
@@ -18,21 +36,159 @@ export interface EnvironmentStackProps {
 
 /** The Terraform stack of one environment. */
 export class EnvironmentStack extends TerraformStack {
+  /** The VPC and subnets. */
+  public readonly network: Network;
+  /** The EKS cluster and its node groups. */
+  public readonly cluster: EksCluster;
+  /** ECR repositories by repository name. */
+  public readonly repositories: ReadonlyMap<string, EcrRepository>;
+  /** Workload identities by service name. */
+  public readonly workloadIdentities: ReadonlyMap<string, WorkloadIdentity>;
+  /** The CI deploy role; undefined when `ci` configures neither GitLab nor GitHub. */
+  public readonly ciAccess: CiAccess | undefined;
+
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
     const { definitions, environment: env } = props;
+    const system = definitions.system;
+    const name = stackName(system, env);
+    const cluster = clusterName(system, env);
+
     new AwsProvider(this, 'aws', {
       region: env.region,
       allowedAccountIds: [env.account],
-      defaultTags: [{ tags: { environment: env.name, system: definitions.system.name, 'managed-by': MANAGED_BY, ...env.tags } }],
+      defaultTags: [{ tags: { environment: env.name, system: system.name, 'managed-by': MANAGED_BY, ...env.tags } }],
     });
     const backend = new S3Backend(this, {
       bucket: env.state.bucket,
-      key: stateKey(definitions.system, env),
+      key: stateKey(system, env),
       region: env.state.region,
       encrypt: true,
     });
     backend.addOverride('use_lockfile', true);
-    new Vpc(this, 'Vpc', { cidrBlock: env.network.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true });
+
+    const logsKey = new EncryptionKey(this, 'LogsKey', {
+      account: env.account,
+      region: env.region,
+      aliasName: `${name}/logs`,
+      description: `CloudWatch log groups of ${name} (VPC flow logs, EKS control plane)`,
+      allowCloudWatchLogs: true,
+    });
+
+    this.network = new Network(this, 'Network', {
+      name,
+      clusterName: cluster,
+      account: env.account,
+      region: env.region,
+      vpcCidr: env.network.vpcCidr,
+      availabilityZones: env.network.availabilityZones,
+      publicSubnetCidrs: env.network.publicSubnetCidrs,
+      privateSubnetCidrs: env.network.privateSubnetCidrs,
+      natGateways: env.network.natGateways,
+      flowLogRetentionDays: env.network.flowLogRetentionDays,
+      logEncryptionKey: logsKey,
+    });
+
+    this.cluster = new EksCluster(this, 'Cluster', {
+      clusterName: cluster,
+      kubernetesVersion: env.cluster.kubernetesVersion,
+      account: env.account,
+      region: env.region,
+      subnetIds: this.network.privateSubnets.subnetIds,
+      endpointAccess: env.cluster.endpointAccess,
+      publicAccessCidrs: env.cluster.publicAccessCidrs,
+      logRetentionDays: env.cluster.logRetentionDays,
+      logEncryptionKey: logsKey,
+      admins: env.cluster.admins,
+    });
+    for (const ng of env.cluster.nodeGroups) {
+      this.cluster.addNodeGroup({
+        nodeGroupName: ng.name,
+        instanceTypes: ng.instanceTypes,
+        capacityType: ng.capacityType,
+        amiType: ng.amiType,
+        diskSizeGiB: ng.diskSizeGiB,
+        minSize: ng.minSize,
+        desiredSize: ng.desiredSize,
+        maxSize: ng.maxSize,
+        maxUnavailablePercent: ng.maxUnavailablePercent,
+        labels: ng.labels,
+        taints: ng.taints,
+      });
+    }
+
+    const imagesKey = new EncryptionKey(this, 'ImagesKey', {
+      account: env.account,
+      region: env.region,
+      aliasName: `${name}/ecr`,
+      description: `Container images in the ECR repositories of ${name}`,
+    });
+    const repositories = new Map<string, EcrRepository>();
+    const identities = new Map<string, WorkloadIdentity>();
+    for (const service of env.services) {
+      const repoName = repositoryName(service);
+      if (!repositories.has(repoName)) {
+        repositories.set(
+          repoName,
+          new EcrRepository(this, `Repository${sidFrom(repoName)}`, {
+            repositoryName: repoName,
+            account: env.account,
+            region: env.region,
+            encryptionKey: imagesKey,
+            tags: { service: service.name },
+          }),
+        );
+      }
+      identities.set(
+        service.name,
+        new WorkloadIdentity(this, `Workload${sidFrom(service.name)}`, {
+          roleName: workloadRoleName(system, env, service),
+          account: env.account,
+          clusterName: this.cluster.clusterName,
+          clusterArn: this.cluster.clusterArn,
+          namespace: namespaceName(service),
+          serviceAccount: serviceAccountName(service),
+          tags: { service: service.name },
+        }),
+      );
+    }
+    this.repositories = repositories;
+    this.workloadIdentities = identities;
+
+    const ci = definitions.ci;
+    const firstInAccount = definitions.environments.find((e) => e.account === env.account)?.name === env.name;
+    this.ciAccess =
+      ci.gitlab || ci.github
+        ? new CiAccess(this, 'CiAccess', {
+            roleName: ciDeployRoleName(system, env),
+            account: env.account,
+            environmentName: env.name,
+            production: env.tier === 'production',
+            gitlab: ci.gitlab,
+            github: ci.github,
+            defaultBranch: ci.defaultBranch,
+            oidcProviders: firstInAccount ? 'create' : 'reference',
+            clusterName: this.cluster.clusterName,
+            clusterArn: this.cluster.clusterArn,
+            namespaces: [...new Set(env.services.map(namespaceName))],
+            repositories: [...repositories.values()],
+            state: { bucket: env.state.bucket, key: stateKey(system, env) },
+          })
+        : undefined;
+
+    // Output names are snake_case: pipelines read them with `terraform output <name>`.
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName, description: 'EKS cluster name' });
+    new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint, description: 'Kubernetes API endpoint' });
+    new TerraformOutput(this, 'repository_urls', {
+      value: Object.fromEntries([...repositories].map(([repo, r]) => [repo, r.repositoryUrl])),
+      description: 'ECR repository URL by repository name',
+    });
+    new TerraformOutput(this, 'workload_role_arns', {
+      value: Object.fromEntries([...identities].map(([service, w]) => [service, w.roleArn])),
+      description: 'Workload IAM role ARN by service',
+    });
+    if (this.ciAccess) {
+      new TerraformOutput(this, 'ci_deploy_role_arn', { value: this.ciAccess.roleArn, description: 'Role CI assumes to deploy' });
+    }
   }
 }

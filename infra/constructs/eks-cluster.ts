@@ -1,0 +1,267 @@
+/**
+ * An EKS cluster in private subnets: secrets envelope encryption with a dedicated, rotated KMS key,
+ * all five control-plane log types into a pre-created, encrypted log group, API-only
+ * authentication with access entries (no aws-auth ConfigMap, no implicit creator admin), managed
+ * add-ons and a cluster role with only `AmazonEKSClusterPolicy` attached.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { dependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { truncateName } from '../../config';
+import { policyDocument, sidFrom } from '../policy-statement';
+import { awsManagedPolicyArn, eksAccessPolicyArn } from '../private/arn';
+import { serviceTrustPolicy } from '../private/trust-policy';
+import { EncryptionKey } from './encryption-key';
+import { NodeGroup, type NodeGroupProps } from './node-group';
+
+/** Who can reach the Kubernetes API endpoint. */
+export type EndpointAccess = 'private' | 'public-and-private';
+
+/** Every EKS control-plane log type; all are enabled. */
+export const CLUSTER_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+/** Managed add-ons every cluster gets, in creation order. */
+export const CLUSTER_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'metrics-server'] as const;
+
+/** Add-ons whose pods need nodes to become healthy; they wait for the node groups. */
+const ADDONS_NEEDING_NODES: readonly string[] = ['coredns', 'metrics-server'];
+
+/** Props of {@link EksCluster}. */
+export interface EksClusterProps {
+  /** EKS cluster name (1–100 characters: letters, digits, '-', '_'). */
+  readonly clusterName: string;
+  /** Kubernetes minor version, e.g. `1.35`. */
+  readonly kubernetesVersion: string;
+  /** AWS account id (owner of the KMS key). */
+  readonly account: string;
+  /** AWS region of the cluster. */
+  readonly region: string;
+  /** Private subnets of the control-plane network interfaces and the nodes (two zones at least). */
+  readonly subnetIds: readonly string[];
+  /**
+   * API endpoint exposure: `private` (reachable only from the VPC) or `public-and-private`
+   * (also from `publicAccessCidrs`).
+   * @default "private"
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+   */
+  readonly endpointAccess?: EndpointAccess;
+  /**
+   * Networks allowed to reach a public endpoint; required with `public-and-private`, never `0.0.0.0/0`.
+   * @default []
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /**
+   * Days control-plane logs are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /** KMS key that encrypts the control-plane log group; it must allow CloudWatch Logs. */
+  readonly logEncryptionKey: EncryptionKey;
+  /**
+   * IAM role or user ARNs granted `AmazonEKSClusterAdminPolicy` (cluster scope) through access entries.
+   * @default []
+   */
+  readonly admins?: readonly string[];
+}
+
+/** Options of {@link EksCluster.addNodeGroup}: a node group without the cluster-given fields. */
+export type NodeGroupOptions = Omit<NodeGroupProps, 'clusterName' | 'subnetIds' | 'roleName'>;
+
+/** An EKS cluster with encryption, logging, access entries and managed add-ons. */
+export class EksCluster extends Construct {
+  /** The underlying `aws_eks_cluster` (escape hatch). */
+  public readonly resource: EksClusterResource;
+  /** The KMS key that envelope-encrypts Kubernetes Secrets. */
+  public readonly secretsKey: EncryptionKey;
+  /** The cluster IAM role. */
+  public readonly role: IamRole;
+  /** Name of the cluster (a reference: using it orders resources after the cluster). */
+  public readonly clusterName: string;
+  /** ARN of the cluster. */
+  public readonly clusterArn: string;
+  /** URL of the Kubernetes API endpoint. */
+  public readonly endpoint: string;
+  /** Name of the control-plane log group, `/aws/eks/<cluster>/cluster`. */
+  public readonly logGroupName: string;
+  /** Managed add-ons by name. */
+  public readonly addons: Readonly<Record<string, EksAddon>>;
+
+  private readonly name: string;
+  private readonly subnetIds: readonly string[];
+  private readonly nodeGroups: NodeGroup[] = [];
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const endpointAccess = props.endpointAccess ?? 'private';
+    const publicAccessCidrs = props.publicAccessCidrs ?? [];
+    const admins = props.admins ?? [];
+    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
+      throw new Error(
+        `${where}: 'clusterName' (${JSON.stringify(props.clusterName)}) is not a valid EKS cluster name; use 1–100 letters, digits, '-' and '_', starting with a letter or digit`,
+      );
+    }
+    if (props.subnetIds.length < 2) {
+      throw new Error(`${where}: 'subnetIds' (${JSON.stringify(props.subnetIds)}) must list at least 2 subnets in different zones; EKS requires two zones`);
+    }
+    if (endpointAccess === 'public-and-private' && publicAccessCidrs.length === 0) {
+      throw new Error(
+        `${where}: 'publicAccessCidrs' ([]) is empty while 'endpointAccess' is "public-and-private", which EKS would open to 0.0.0.0/0; list the networks allowed to reach the API, or use "private"`,
+      );
+    }
+    const open = publicAccessCidrs.find((c) => c.endsWith('/0'));
+    if (open !== undefined) {
+      throw new Error(
+        `${where}: 'publicAccessCidrs' contains ${JSON.stringify(open)}, which opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
+      );
+    }
+    const duplicate = admins.find((a, i) => admins.indexOf(a) < i);
+    if (duplicate !== undefined) {
+      throw new Error(`${where}: 'admins' lists ${JSON.stringify(duplicate)} twice; list each principal once`);
+    }
+    this.name = props.clusterName;
+    this.subnetIds = props.subnetIds;
+
+    this.secretsKey = new EncryptionKey(this, 'SecretsKey', {
+      account: props.account,
+      region: props.region,
+      aliasName: `${props.clusterName}/eks-secrets`,
+      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${props.clusterName}`,
+    });
+
+    this.role = new IamRole(this, 'Role', {
+      name: truncateName(`${props.clusterName}-cluster`, 64),
+      description: `Control plane of EKS cluster ${props.clusterName}`,
+      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com'),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'AmazonEKSClusterPolicy', {
+      role: this.role.name,
+      policyArn: awsManagedPolicyArn('AmazonEKSClusterPolicy'),
+    });
+    const keyPolicy = new IamRolePolicy(this, 'SecretsKeyPolicy', {
+      name: 'use-secrets-key',
+      role: this.role.id,
+      policy: policyDocument([
+        {
+          sid: 'EnvelopeEncryptSecrets',
+          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ListGrants'],
+          resources: [this.secretsKey.keyArn],
+        },
+      ]),
+    });
+
+    this.logGroupName = `/aws/eks/${props.clusterName}/cluster`;
+    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: this.logGroupName,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.logEncryptionKey.keyArn,
+    });
+
+    const isPublic = endpointAccess === 'public-and-private';
+    this.resource = new EksClusterResource(this, 'Resource', {
+      name: props.clusterName,
+      version: props.kubernetesVersion,
+      roleArn: this.role.arn,
+      vpcConfig: {
+        subnetIds: [...props.subnetIds],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: isPublic,
+        ...(isPublic ? { publicAccessCidrs: [...publicAccessCidrs] } : {}),
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.keyArn } },
+      enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // The log group must exist first, or EKS creates an unencrypted one without retention.
+      dependsOn: [logGroup, clusterPolicy, keyPolicy],
+    });
+    this.clusterName = this.resource.name;
+    this.clusterArn = this.resource.arn;
+    this.endpoint = this.resource.endpoint;
+
+    for (const arn of admins) {
+      this.addAccessEntry(`Admin${sidFrom(arn.split(':').slice(4).join('-'))}`, {
+        principalArn: arn,
+        accessPolicy: 'AmazonEKSClusterAdminPolicy',
+      });
+    }
+
+    const addons: Record<string, EksAddon> = {};
+    for (const addonName of CLUSTER_ADDONS) {
+      addons[addonName] = new EksAddon(this, `Addon${sidFrom(addonName)}`, {
+        clusterName: this.clusterName,
+        addonName,
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+      });
+    }
+    this.addons = addons;
+    this.node.addValidation({
+      validate: () =>
+        this.nodeGroups.length === 0
+          ? [`${where}: the cluster has no node group, so coredns and metrics-server cannot run; call addNodeGroup()`]
+          : [],
+    });
+  }
+
+  /**
+   * Adds a managed node group in the cluster's subnets; coredns and metrics-server wait for it.
+   * The construct id is `NodeGroup<Name>` (`general` → `NodeGroupGeneral`).
+   */
+  public addNodeGroup(options: NodeGroupOptions): NodeGroup {
+    const nodeGroup = new NodeGroup(this, `NodeGroup${sidFrom(options.nodeGroupName)}`, {
+      ...options,
+      clusterName: this.clusterName,
+      subnetIds: this.subnetIds,
+      roleName: truncateName(`${this.name}-${options.nodeGroupName}-node`, 64),
+    });
+    this.nodeGroups.push(nodeGroup);
+    for (const addonName of ADDONS_NEEDING_NODES) {
+      const addon = this.addons[addonName];
+      addon.dependsOn = [...(addon.dependsOn ?? []), dependable(nodeGroup.resource)];
+    }
+    return nodeGroup;
+  }
+
+  /**
+   * Grants an IAM principal an EKS access policy through an access entry, on the whole cluster or
+   * (with `namespaces`) on those namespaces only.
+   */
+  public addAccessEntry(id: string, options: AccessEntryOptions): EksAccessEntry {
+    const namespaces = options.namespaces;
+    if (namespaces !== undefined && namespaces.length === 0) {
+      throw new Error(`${this.node.path}/${id}: 'namespaces' ([]) is empty; list the namespaces or omit it for cluster scope`);
+    }
+    const entry = new EksAccessEntry(this, `${id}AccessEntry`, {
+      clusterName: this.clusterName,
+      principalArn: options.principalArn,
+      type: 'STANDARD',
+    });
+    new EksAccessPolicyAssociation(this, `${id}AccessPolicy`, {
+      clusterName: this.clusterName,
+      principalArn: entry.principalArn,
+      policyArn: eksAccessPolicyArn(options.accessPolicy),
+      accessScope: namespaces ? { type: 'namespace', namespaces: [...namespaces] } : { type: 'cluster' },
+    });
+    return entry;
+  }
+}
+
+/** Options of {@link EksCluster.addAccessEntry}. */
+export interface AccessEntryOptions {
+  /** IAM role or user ARN. */
+  readonly principalArn: string;
+  /** EKS access policy name, e.g. `AmazonEKSClusterAdminPolicy`, `AmazonEKSEditPolicy`. */
+  readonly accessPolicy: string;
+  /**
+   * Namespaces the policy applies in.
+   * @default - the whole cluster
+   */
+  readonly namespaces?: readonly string[];
+}

@@ -1,0 +1,160 @@
+/**
+ * An EKS managed node group in the private subnets, with its own node IAM role carrying exactly
+ * the three AWS managed policies nodes need. No SSH (`remote_access`) and no public addresses.
+ */
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { truncateName } from '../../config';
+import { awsManagedPolicyArn } from '../private/arn';
+import { serviceTrustPolicy } from '../private/trust-policy';
+
+/** Capacity purchase option. */
+export type NodeCapacityType = 'ON_DEMAND' | 'SPOT';
+/** AMI family of the nodes. */
+export type NodeAmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD' | 'BOTTLEROCKET_x86_64' | 'BOTTLEROCKET_ARM_64';
+/** Effect of a node taint. */
+export type NodeTaintEffect = 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE';
+
+/** A Kubernetes taint on every node of the group. */
+export interface NodeTaint {
+  /** Taint key. */
+  readonly key: string;
+  /** Taint value. @default - no value */
+  readonly value?: string;
+  /** What the taint does to pods that do not tolerate it. */
+  readonly effect: NodeTaintEffect;
+}
+
+/** The managed policies every node role has, and no others. */
+export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+
+/** Props of {@link NodeGroup}. */
+export interface NodeGroupProps {
+  /** Name of the EKS cluster the nodes join (the cluster resource's `name` attribute creates the dependency). */
+  readonly clusterName: string;
+  /** Node group name (unique in the cluster), e.g. `general`. */
+  readonly nodeGroupName: string;
+  /** Private subnets the nodes run in. */
+  readonly subnetIds: readonly string[];
+  /** EC2 instance types, e.g. `["m6i.large"]`; several spread spot capacity. */
+  readonly instanceTypes: readonly string[];
+  /** Fewest nodes. */
+  readonly minSize: number;
+  /** Nodes at creation; the cluster autoscaler owns it afterwards (Terraform ignores later changes). */
+  readonly desiredSize: number;
+  /** Most nodes. */
+  readonly maxSize: number;
+  /**
+   * On-demand or spot capacity.
+   * @default "ON_DEMAND"
+   */
+  readonly capacityType?: NodeCapacityType;
+  /**
+   * AMI family; ARM types need Graviton instance types.
+   * @default "AL2023_x86_64_STANDARD"
+   */
+  readonly amiType?: NodeAmiType;
+  /**
+   * Root volume size in GiB.
+   * @default 50
+   */
+  readonly diskSizeGiB?: number;
+  /**
+   * Share of nodes an update may replace at once (1–100).
+   * @default 33
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html
+   */
+  readonly maxUnavailablePercent?: number;
+  /**
+   * Kubernetes labels on the nodes.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Kubernetes taints on the nodes.
+   * @default []
+   */
+  readonly taints?: readonly NodeTaint[];
+  /**
+   * Name of the node IAM role.
+   * @default - "<clusterName>-<nodeGroupName>-node"; required when `clusterName` is a reference
+   */
+  readonly roleName?: string;
+}
+
+/** Graviton instance families carry a `g` after the generation digit: `m7g`, `c6gn`, `t4g`. */
+const GRAVITON_TYPE = /^[a-z]+\d+[a-z]*g[a-z]*\.[a-z0-9]+$/;
+
+/** A managed node group and its node role. */
+export class NodeGroup extends Construct {
+  /** The underlying `aws_eks_node_group` (escape hatch). */
+  public readonly resource: EksNodeGroup;
+  /** The node IAM role. */
+  public readonly role: IamRole;
+  /** Name of the node group. */
+  public readonly nodeGroupName: string;
+
+  constructor(scope: Construct, id: string, props: NodeGroupProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const amiType = props.amiType ?? 'AL2023_x86_64_STANDARD';
+    const maxUnavailablePercent = props.maxUnavailablePercent ?? 33;
+    if (props.instanceTypes.length === 0) {
+      throw new Error(`${where}: 'instanceTypes' ([]) is empty; list at least one instance type like "m6i.large"`);
+    }
+    if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize) || props.maxSize < 1) {
+      throw new Error(
+        `${where}: 'minSize' (${props.minSize}) <= 'desiredSize' (${props.desiredSize}) <= 'maxSize' (${props.maxSize}) with maxSize >= 1 does not hold; make minSize <= desiredSize <= maxSize`,
+      );
+    }
+    if (!Number.isInteger(maxUnavailablePercent) || maxUnavailablePercent < 1 || maxUnavailablePercent > 100) {
+      throw new Error(`${where}: 'maxUnavailablePercent' (${maxUnavailablePercent}) must be a whole number from 1 to 100; EKS rejects other values`);
+    }
+    const arm = amiType.includes('ARM_64');
+    const mismatched = props.instanceTypes.filter((t) => GRAVITON_TYPE.test(t) !== arm);
+    if (mismatched.length > 0) {
+      throw new Error(
+        arm
+          ? `${where}: 'instanceTypes' (${JSON.stringify(mismatched)}) are x86_64 but 'amiType' is "${amiType}"; use Graviton types like "m7g.large" or an x86_64 amiType`
+          : `${where}: 'instanceTypes' (${JSON.stringify(mismatched)}) are ARM (Graviton) but 'amiType' is "${amiType}"; use an ARM_64 amiType or x86_64 instance types`,
+      );
+    }
+    if (props.subnetIds.length === 0) {
+      throw new Error(`${where}: 'subnetIds' ([]) is empty; pass the private subnets of the cluster's VPC`);
+    }
+
+    if (props.roleName === undefined && Token.isUnresolved(props.clusterName)) {
+      throw new Error(`${where}: 'roleName' is required when 'clusterName' is a reference to another resource; pass the node role name`);
+    }
+
+    this.nodeGroupName = props.nodeGroupName;
+    this.role = new IamRole(this, 'Role', {
+      name: props.roleName ?? truncateName(`${props.clusterName}-${props.nodeGroupName}-node`, 64),
+      description: `Nodes of the ${props.nodeGroupName} node group of EKS cluster ${props.clusterName}`,
+      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
+    });
+    const attachments = NODE_MANAGED_POLICIES.map(
+      (policy) => new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: awsManagedPolicyArn(policy) }),
+    );
+    this.resource = new EksNodeGroup(this, 'Resource', {
+      clusterName: props.clusterName,
+      nodeGroupName: props.nodeGroupName,
+      nodeRoleArn: this.role.arn,
+      subnetIds: [...props.subnetIds],
+      instanceTypes: [...props.instanceTypes],
+      capacityType: props.capacityType ?? 'ON_DEMAND',
+      amiType,
+      diskSize: props.diskSizeGiB ?? 50,
+      scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
+      updateConfig: { maxUnavailablePercentage: maxUnavailablePercent },
+      labels: { ...(props.labels ?? {}) },
+      taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      // Nodes must not lose their policies before they are drained on destroy.
+      dependsOn: attachments,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The AWS identity of one service's pods through EKS Pod Identity: an IAM role that only the
+ * service's ServiceAccount in its namespace on this cluster can assume, and the pod identity
+ * association. The role has no permissions until a platform team adds them (`addToPolicy`, or a
+ * grant such as `EcrRepository.grantPull(identity)`).
+ */
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { Construct } from 'constructs';
+import type { IPolicyHolder, PolicyStatement } from '../policy-statement';
+import { InlinePolicy } from '../private/inline-policy';
+import { trustPolicy } from '../private/trust-policy';
+
+/** Props of {@link WorkloadIdentity}. */
+export interface WorkloadIdentityProps {
+  /** IAM role name, from `workloadRoleName(system, env, service)`. */
+  readonly roleName: string;
+  /** AWS account id of the cluster (pins `aws:SourceAccount`). */
+  readonly account: string;
+  /** Name of the EKS cluster (a reference orders the association after the cluster). */
+  readonly clusterName: string;
+  /** ARN of the EKS cluster (pins `aws:SourceArn` and the `eks-cluster-arn` session tag). */
+  readonly clusterArn: string;
+  /** Kubernetes namespace of the service, from `namespaceName(service)`. */
+  readonly namespace: string;
+  /** Kubernetes ServiceAccount of the pods, from `serviceAccountName(service)`. */
+  readonly serviceAccount: string;
+  /**
+   * Tags on the role and the association.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** An IAM role for one ServiceAccount, through EKS Pod Identity. */
+export class WorkloadIdentity extends Construct implements IPolicyHolder {
+  /** The underlying `aws_iam_role` (escape hatch). */
+  public readonly resource: IamRole;
+  /** The `aws_eks_pod_identity_association`. */
+  public readonly association: EksPodIdentityAssociation;
+  /** ARN of the role. */
+  public readonly roleArn: string;
+  /** Name of the role. */
+  public readonly roleName: string;
+
+  private readonly policy: InlinePolicy;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    if (props.roleName.length > 64 || !/^[\w+=,.@-]+$/.test(props.roleName)) {
+      throw new Error(
+        `${this.node.path}: 'roleName' (${JSON.stringify(props.roleName)}) is not a valid IAM role name; use at most 64 letters, digits and +=,.@_-`,
+      );
+    }
+    this.resource = new IamRole(this, 'Resource', {
+      name: props.roleName,
+      description: `Pods of ServiceAccount ${props.namespace}/${props.serviceAccount} (EKS Pod Identity)`,
+      assumeRolePolicy: trustPolicy([
+        {
+          sid: 'EksPodIdentity',
+          principal: { Service: 'pods.eks.amazonaws.com' },
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          conditions: {
+            StringEquals: {
+              'aws:SourceAccount': props.account,
+              'aws:RequestTag/eks-cluster-arn': props.clusterArn,
+              'aws:RequestTag/kubernetes-namespace': props.namespace,
+              'aws:RequestTag/kubernetes-service-account': props.serviceAccount,
+            },
+            ArnEquals: { 'aws:SourceArn': props.clusterArn },
+          },
+        },
+      ]),
+      tags: { ...(props.tags ?? {}) },
+    });
+    this.roleArn = this.resource.arn;
+    this.roleName = props.roleName;
+    this.policy = new InlinePolicy(this, 'Policy', this.resource.id, 'workload');
+    this.association = new EksPodIdentityAssociation(this, 'PodIdentityAssociation', {
+      clusterName: props.clusterName,
+      namespace: props.namespace,
+      serviceAccount: props.serviceAccount,
+      roleArn: this.roleArn,
+      tags: { ...(props.tags ?? {}) },
+    });
+  }
+
+  /** Adds a statement to the role's inline policy (created with the first statement). */
+  public addToPolicy(statement: PolicyStatement): void {
+    this.policy.add(statement);
+  }
+
+  /** The statements of the role's inline policy. */
+  public get policyStatements(): readonly PolicyStatement[] {
+    return this.policy.all;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * An inline role policy that collects statements and renders them at synth time. The
+ * `aws_iam_role_policy` is created with the first statement, so a role without permissions has
+ * no policy at all.
+ * @internal
+ */
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Lazy } from 'cdktf';
+import type { Construct } from 'constructs';
+import { policyDocument, type PolicyStatement } from '../policy-statement';
+
+export class InlinePolicy {
+  private readonly statements: PolicyStatement[] = [];
+  private resource: IamRolePolicy | undefined;
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly id: string,
+    private readonly roleId: string,
+    private readonly policyName: string,
+  ) {}
+
+  /** Adds a statement; an identical statement is kept once, a different one with the same `sid` is an error. */
+  public add(statement: PolicyStatement): void {
+    const existing = this.statements.find((s) => s.sid === statement.sid);
+    if (existing) {
+      if (JSON.stringify(existing) === JSON.stringify(statement)) return;
+      throw new Error(
+        `${this.scope.node.path}: policy statement 'sid' (${JSON.stringify(statement.sid)}) is already used by a different statement; give each statement its own sid`,
+      );
+    }
+    this.statements.push(statement);
+    this.resource ??= new IamRolePolicy(this.scope, this.id, {
+      name: this.policyName,
+      role: this.roleId,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+    });
+  }
+
+  /** The statements added so far. */
+  public get all(): readonly PolicyStatement[] {
+    return this.statements;
+  }
+}

@@ -197,6 +197,11 @@ function serviceShape() {
     preStopSleepSeconds: integer(0, 600, ' (seconds)')
       .default(5)
       .describe('Seconds the preStop hook pauses so load balancers deregister the pod. @default 5'),
+    preStopHandler: oneOf(['sleep', 'exec'])
+      .default('sleep')
+      .describe(
+        'How the preStop pause runs: "sleep" is the kubelet\'s sleep action (Kubernetes >= 1.30, needs nothing in the image); "exec" runs `/bin/sleep` inside the container (the image must ship it). @default "sleep"',
+      ),
     progressDeadlineSeconds: integer(30, 3600, ' (seconds)')
       .default(300)
       .describe('Seconds a rollout may stall before it is failed (and the pipeline rolls back). @default 300'),

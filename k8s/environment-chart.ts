@@ -1,7 +1,9 @@
 /** One cdk8s chart per environment holding every service it runs. */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { MANAGED_BY, namespaceName, type Definitions, type EnvironmentDefinition } from '../config';
+import { ConfigError, environmentLabels, namespaceName, type Definitions, type EnvironmentDefinition } from '../config';
+import { clusterCapacityIssues } from './cluster-capacity';
+import { WebService } from './constructs/web-service';
 
 /** Props of {@link EnvironmentChart}. */
 export interface EnvironmentChartProps {
@@ -13,12 +15,34 @@ export interface EnvironmentChartProps {
   readonly imageTag?: string;
 }
 
-/** The Kubernetes objects of one environment. */
+/**
+ * The Kubernetes objects of one environment: a {@link WebService} per service, in definition order,
+ * each starting with its Namespace. Every object carries the environment labels the pipeline prunes by.
+ * @throws ConfigError when the services do not fit in the node groups at maximum scale.
+ */
 export class EnvironmentChart extends Chart {
+  /** The services, by name. */
+  readonly services: Readonly<Record<string, WebService>> = {};
+
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
-    super(scope, id, { disableResourceNameHashes: true, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } });
-    for (const service of props.environment.services) {
-      new ApiObject(this, service.name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName(service) } });
+    const { definitions, environment } = props;
+    super(scope, id, { disableResourceNameHashes: true, labels: environmentLabels(definitions.system, environment) });
+    const capacity = clusterCapacityIssues(environment);
+    if (capacity.length > 0) throw new ConfigError(capacity);
+
+    const namespaces = new Set<string>();
+    const services: Record<string, WebService> = {};
+    for (const service of environment.services) {
+      const namespace = namespaceName(service);
+      services[service.name] = new WebService(this, service.name, {
+        system: definitions.system,
+        environment,
+        service,
+        imageTag: props.imageTag,
+        createNamespace: !namespaces.has(namespace),
+      });
+      namespaces.add(namespace);
     }
+    this.services = services;
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * Whether an environment's services fit in its node groups at maximum scale: every service at its
+ * most replicas (the HPA's `maxReplicas`, else `replicas`) × its requests, summed, against the
+ * allocatable estimate of every node group at `maxSize`. A necessary condition, not a bin-packing
+ * proof: taints, node selectors and rollout surge pods are not modelled.
+ */
+import { cpuMillicores, memoryMiB, type ConfigIssue, type EnvironmentDefinition, type NodeGroupDefinition, type ServiceDefinition } from '../config';
+import { instanceTypeCapacity } from './instance-types';
+
+/** CPU and memory a node offers to pods, or pods ask for. */
+export interface ResourceAmount {
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+}
+
+/** CPU held back on every node for DaemonSets (VPC CNI, kube-proxy, EKS Pod Identity agent, CSI and log agents). */
+export const DAEMONSET_CPU_MILLICORES = 250;
+/** Memory held back on every node for DaemonSets. */
+export const DAEMONSET_MEMORY_MIB = 300;
+/** The kubelet's hard eviction threshold (`memory.available<100Mi`). */
+export const EVICTION_MEMORY_MIB = 100;
+
+/**
+ * The estimated allocatable CPU and memory of one node of `instanceType`: capacity minus the EKS
+ * AMI's kube-reserved (CPU 6 % of the first core, 1 % of the second, 0.5 % of the third and fourth,
+ * 0.25 % of the rest; memory 255 MiB + 11 MiB per pod), the eviction threshold and the DaemonSets.
+ * Undefined when the instance type is not in `INSTANCE_TYPES`.
+ */
+export function allocatable(instanceType: string): ResourceAmount | undefined {
+  const capacity = instanceTypeCapacity(instanceType);
+  if (!capacity) return undefined;
+  const cores = capacity.vcpus;
+  const reservedCpu =
+    60 * Math.min(cores, 1) + 10 * Math.max(0, Math.min(cores, 2) - 1) + 5 * Math.max(0, Math.min(cores, 4) - 2) + 2.5 * Math.max(0, cores - 4);
+  const reservedMemory = 255 + 11 * capacity.maxPods + EVICTION_MEMORY_MIB + DAEMONSET_MEMORY_MIB;
+  return {
+    cpuMillicores: Math.floor(cores * 1000 - reservedCpu - DAEMONSET_CPU_MILLICORES),
+    memoryMiB: capacity.memoryMiB - reservedMemory,
+  };
+}
+
+/** The most replicas a service runs: the HPA's maximum, else its fixed count. */
+export function maxReplicasOf(service: ServiceDefinition): number {
+  return service.autoscaling?.maxReplicas ?? service.replicas ?? 1;
+}
+
+/** One pod's requests. */
+export function podRequests(service: ServiceDefinition): ResourceAmount {
+  return { cpuMillicores: cpuMillicores(service.resources.requests.cpu), memoryMiB: memoryMiB(service.resources.requests.memory) };
+}
+
+interface GroupCapacity {
+  readonly group: NodeGroupDefinition;
+  /** The smallest of its instance types: the autoscaler may launch any of them. */
+  readonly instanceType: string;
+  readonly node: ResourceAmount;
+}
+
+const RESOURCES = [
+  { key: 'cpuMillicores', field: 'cpu', label: 'CPU', unit: 'm' },
+  { key: 'memoryMiB', field: 'memory', label: 'memory', unit: 'Mi' },
+] as const;
+
+/**
+ * Problems fitting the environment's services into its node groups, each naming the environment,
+ * the services or node group, the values and a fix. Empty when they fit.
+ */
+export function clusterCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const groups: GroupCapacity[] = [];
+  for (const group of env.cluster.nodeGroups) {
+    let smallest: GroupCapacity | undefined;
+    group.instanceTypes.forEach((instanceType, i) => {
+      const node = allocatable(instanceType);
+      if (!node) {
+        issues.push({
+          path: `${env.name}.cluster.nodeGroups.${group.name}`,
+          message: `'instanceTypes[${i}]' (${JSON.stringify(instanceType)}) is not in deploykit's instance type table, so the services' fit cannot be checked; use a listed type such as "m6i.large" or add it to INSTANCE_TYPES in k8s/instance-types.ts`,
+        });
+        return;
+      }
+      if (!smallest || node.cpuMillicores + node.memoryMiB < smallest.node.cpuMillicores + smallest.node.memoryMiB) {
+        smallest = { group, instanceType, node };
+      }
+    });
+    if (smallest) groups.push(smallest);
+  }
+  if (issues.length > 0 || groups.length === 0) return issues;
+
+  for (const { key, field, label, unit } of RESOURCES) {
+    const largest = groups.reduce((a, b) => (b.node[key] > a.node[key] ? b : a));
+    for (const service of env.services) {
+      const request = podRequests(service)[key];
+      if (request > largest.node[key]) {
+        issues.push({
+          path: `${env.name}.services.${service.name}`,
+          message: `'resources.requests.${field}' (${JSON.stringify(service.resources.requests[field])}) is more than the ${largest.node[key]}${unit} allocatable ${label} of the largest node (${largest.instanceType} in node group ${largest.group.name}); lower the request or use a larger instance type`,
+        });
+      }
+    }
+    const demand = env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s)[key], 0);
+    const supply = groups.reduce((sum, g) => sum + g.group.maxSize * g.node[key], 0);
+    if (demand > supply) {
+      const services = env.services.map((s) => `${s.name} ${maxReplicasOf(s)} × ${s.resources.requests[field]}`).join(', ');
+      const nodes = groups.map((g) => `${g.group.name} ${g.group.maxSize} × ${g.instanceType} at ${g.node[key]}${unit}`).join(', ');
+      issues.push({
+        path: `${env.name}.services`,
+        message: `'resources.requests.${field}' × maximum replicas summed over the services is ${demand}${unit} (${services}), more than the ${supply}${unit} allocatable ${label} of the node groups at 'maxSize' (${nodes}); raise maxSize, use larger instance types, or lower maxReplicas or requests`,
+      });
+    }
+  }
+  return issues;
+}

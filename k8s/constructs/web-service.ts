@@ -1,0 +1,388 @@
+/**
+ * `WebService`: everything one HTTP service needs in one environment, secure by default.
+ * @see docs/kubernetes.md
+ */
+import { JsonPatch, type ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  ConfigError,
+  imageReference,
+  imageTag,
+  namespaceName,
+  serviceAccountName,
+  workloadRoleArn,
+  type ConfigIssue,
+  type EnvironmentDefinition,
+  type ServiceDefinition,
+  type SystemDefinition,
+} from '../../config';
+import {
+  IntOrString,
+  KubeDeployment,
+  KubeHorizontalPodAutoscalerV2,
+  KubeIngress,
+  KubeNamespace,
+  KubeNetworkPolicy,
+  KubePodDisruptionBudget,
+  KubeService,
+  KubeServiceAccount,
+  Quantity,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type Probe,
+  typedApiObject,
+} from '../private/kube-api';
+import { selectorLabels, workloadLabels } from '../private/workload-labels';
+import { webServiceInvariantErrors } from '../private/web-service-invariants';
+
+/** Annotation on the ServiceAccount naming the IAM role its pods receive through EKS Pod Identity. */
+export const IAM_ROLE_ARN_ANNOTATION = 'deploykit.io/iam-role-arn';
+/** User and group id the pods run as (≥ 10000, clear of host users). */
+export const POD_USER_ID = 10001;
+/** Name of the main container and of its HTTP port. */
+export const HTTP_PORT_NAME = 'http';
+/** Where the writable scratch volume is mounted, so a read-only root file system still works. */
+export const TMP_MOUNT_PATH = '/tmp';
+
+/** Props of {@link WebService}. */
+export interface WebServiceProps {
+  /** The system the environment belongs to (names the IAM role). */
+  readonly system: SystemDefinition;
+  /** The environment the service runs in. */
+  readonly environment: EnvironmentDefinition;
+  /** The service as this environment runs it. */
+  readonly service: ServiceDefinition;
+  /**
+   * Image tag to run (the commit SHA in CI); `latest` is refused outside development.
+   * @default - the service's `image.tag`
+   */
+  readonly imageTag?: string;
+  /**
+   * Whether this service creates its namespace and the namespace's default-deny NetworkPolicy.
+   * Set it to false for the second and later services sharing one namespace.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+}
+
+/**
+ * One HTTP service in one environment: Namespace, ServiceAccount (EKS Pod Identity), Deployment,
+ * Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicies and an ALB Ingress.
+ * Every object is a public property: reach an unmodelled field with `addJsonPatch`.
+ */
+export class WebService extends Construct {
+  /** The namespace; undefined when `createNamespace` is false. */
+  readonly namespace?: ApiObject;
+  /** Denies all ingress and egress in the namespace not allowed by another policy; with the namespace. */
+  readonly defaultDenyPolicy?: ApiObject;
+  /** The ServiceAccount the pods run as. */
+  readonly serviceAccount: ApiObject;
+  /** Allows ingress to the service's ports. */
+  readonly ingressPolicy: ApiObject;
+  /** Allows egress to DNS and the service's destinations. */
+  readonly egressPolicy: ApiObject;
+  /** The ClusterIP Service. */
+  readonly service: ApiObject;
+  /** The Deployment. */
+  readonly deployment: ApiObject;
+  /** The HorizontalPodAutoscaler; undefined without `autoscaling`. */
+  readonly horizontalPodAutoscaler?: ApiObject;
+  /** The PodDisruptionBudget. */
+  readonly podDisruptionBudget: ApiObject;
+  /** The ALB Ingress; undefined without `ingress`. */
+  readonly ingress?: ApiObject;
+  /** Namespace of every namespaced object. */
+  readonly namespaceName: string;
+  /** The image the Deployment runs. */
+  readonly image: string;
+  /** The pod selector (immutable once applied). */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    const { system, environment: env, service: svc } = props;
+    const where = `${env.name}.services.${svc.name}`;
+    const tag = resolveImageTag(props, where);
+    const ns = namespaceName(svc);
+    const labels = workloadLabels(system, env, svc, tag);
+    const selector = selectorLabels(env, svc);
+    const metadata = (name: string) => ({ name, namespace: ns, labels });
+    this.namespaceName = ns;
+    this.image = imageReference(env, svc, tag);
+    this.selectorLabels = selector;
+
+    if (ns === 'default') {
+      throw new ConfigError([{ path: where, message: `'namespace' ("default") is refused; give the service its own namespace` }]);
+    }
+    if (props.createNamespace ?? true) {
+      this.namespace = typedApiObject(this, 'Namespace', KubeNamespace, {
+        metadata: { name: ns, labels: { ...labels, ...podSecurityLabels() } },
+      });
+      this.defaultDenyPolicy = typedApiObject(this, 'DefaultDeny', KubeNetworkPolicy, {
+        metadata: metadata('default-deny'),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      });
+    }
+
+    this.serviceAccount = typedApiObject(this, 'ServiceAccount', KubeServiceAccount, {
+      metadata: { ...metadata(serviceAccountName(svc)), annotations: { [IAM_ROLE_ARN_ANNOTATION]: workloadRoleArn(system, env, svc) } },
+      automountServiceAccountToken: false,
+    });
+
+    const ports = [{ name: HTTP_PORT_NAME, containerPort: svc.containerPort }, ...svc.additionalPorts];
+    const ingressFrom: NetworkPolicyPeer[] = [
+      { podSelector: {} },
+      ...svc.ingressFromNamespaces.map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })),
+      ...(svc.ingress ? [{ ipBlock: { cidr: env.network.vpcCidr } }] : []),
+    ];
+    this.ingressPolicy = typedApiObject(this, 'AllowIngress', KubeNetworkPolicy, {
+      metadata: metadata(`${svc.name}-allow-ingress`),
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: ingressFrom, ports: ports.map((p) => ({ protocol: 'TCP', port: IntOrString.fromNumber(p.containerPort) })) }],
+      },
+    });
+    this.egressPolicy = typedApiObject(this, 'AllowEgress', KubeNetworkPolicy, {
+      metadata: metadata(`${svc.name}-allow-egress`),
+      spec: { podSelector: { matchLabels: selector }, policyTypes: ['Egress'], egress: egressRules(svc) },
+    });
+
+    this.service = typedApiObject(this, 'Service', KubeService, {
+      metadata: metadata(svc.name),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: HTTP_PORT_NAME, protocol: 'TCP', port: svc.servicePort, targetPort: IntOrString.fromString(HTTP_PORT_NAME) }],
+      },
+    });
+
+    this.deployment = typedApiObject(this, 'Deployment', KubeDeployment, {
+      metadata: metadata(svc.name),
+      spec: {
+        replicas: svc.autoscaling ? undefined : svc.replicas,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
+        revisionHistoryLimit: svc.revisionHistoryLimit,
+        progressDeadlineSeconds: svc.progressDeadlineSeconds,
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: serviceAccountName(svc),
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: svc.terminationGracePeriodSeconds,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: POD_USER_ID,
+              runAsGroup: POD_USER_ID,
+              fsGroup: POD_USER_ID,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            topologySpreadConstraints: [
+              // Best effort across zones: a zone short of capacity must not leave pods Pending.
+              { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'] },
+              // Strict across nodes, so one node failure takes at most one extra replica; tainted and cordoned nodes do not count.
+              { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+            containers: [
+              {
+                name: HTTP_PORT_NAME,
+                image: this.image,
+                imagePullPolicy: 'IfNotPresent',
+                ports: ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+                env: [
+                  ...Object.entries(svc.env).map(([name, value]) => ({ name, value })),
+                  ...Object.entries(svc.secretEnv).map(([name, ref]) => ({
+                    name,
+                    valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
+                  })),
+                ],
+                resources: {
+                  requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
+                  limits: { cpu: Quantity.fromString(svc.resources.limits.cpu), memory: Quantity.fromString(svc.resources.limits.memory) },
+                },
+                startupProbe: httpProbe(svc.health.startupPath, { periodSeconds: 5, failureThreshold: 24 }),
+                readinessProbe: httpProbe(svc.health.readinessPath, { periodSeconds: 5, failureThreshold: 3 }),
+                livenessProbe: httpProbe(svc.health.livenessPath, { periodSeconds: 15, failureThreshold: 3 }),
+                lifecycle:
+                  svc.preStopSleepSeconds > 0 && svc.preStopHandler === 'exec'
+                    ? { preStop: { exec: { command: ['/bin/sleep', String(svc.preStopSleepSeconds)] } } }
+                    : undefined,
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  privileged: false,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    if (svc.preStopSleepSeconds > 0 && svc.preStopHandler === 'sleep') {
+      // The sleep action (Kubernetes 1.30+) postdates the 1.28 typed API, which would drop it.
+      this.deployment.addJsonPatch(
+        JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: svc.preStopSleepSeconds } } }),
+      );
+    }
+
+    if (svc.autoscaling) {
+      const scaling = svc.autoscaling;
+      const utilization = (name: string, averageUtilization: number) => ({
+        type: 'Resource',
+        resource: { name, target: { type: 'Utilization', averageUtilization } },
+      });
+      this.horizontalPodAutoscaler = typedApiObject(this, 'HorizontalPodAutoscaler', KubeHorizontalPodAutoscalerV2, {
+        metadata: metadata(svc.name),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: svc.name },
+          minReplicas: scaling.minReplicas,
+          maxReplicas: scaling.maxReplicas,
+          metrics: [
+            utilization('cpu', scaling.targetCpuUtilizationPercent),
+            ...(scaling.targetMemoryUtilizationPercent === undefined ? [] : [utilization('memory', scaling.targetMemoryUtilizationPercent)]),
+          ],
+          behavior: {
+            scaleUp: {
+              stabilizationWindowSeconds: 0,
+              selectPolicy: 'Max',
+              policies: [
+                { type: 'Percent', value: 100, periodSeconds: 60 },
+                { type: 'Pods', value: 4, periodSeconds: 60 },
+              ],
+            },
+            scaleDown: {
+              stabilizationWindowSeconds: scaling.scaleDownStabilizationSeconds,
+              selectPolicy: 'Max',
+              policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+            },
+          },
+        },
+      });
+    }
+
+    this.podDisruptionBudget = typedApiObject(this, 'PodDisruptionBudget', KubePodDisruptionBudget, {
+      metadata: metadata(svc.name),
+      spec: {
+        // One eviction is always allowed, even at one replica: a budget must never block node drains.
+        maxUnavailable: IntOrString.fromNumber(1),
+        selector: { matchLabels: selector },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+
+    if (svc.ingress) {
+      const ing = svc.ingress;
+      if (ing.scheme === 'internet-facing' && ing.certificateArn === undefined) {
+        throw new ConfigError([
+          {
+            path: `${where}.ingress`,
+            message: `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,
+          },
+        ]);
+      }
+      const tls: Record<string, string> = ing.certificateArn
+        ? {
+            'alb.ingress.kubernetes.io/certificate-arn': ing.certificateArn,
+            'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
+            'alb.ingress.kubernetes.io/ssl-redirect': '443',
+            'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+          }
+        : { 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}]' };
+      this.ingress = typedApiObject(this, 'Ingress', KubeIngress, {
+        metadata: {
+          ...metadata(svc.name),
+          annotations: {
+            'alb.ingress.kubernetes.io/scheme': ing.scheme,
+            'alb.ingress.kubernetes.io/target-type': 'ip',
+            'alb.ingress.kubernetes.io/healthcheck-path': ing.healthCheckPath ?? svc.health.readinessPath,
+            ...tls,
+          },
+        },
+        spec: {
+          ingressClassName: 'alb',
+          rules: [
+            {
+              host: ing.host,
+              http: {
+                paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: svc.name, port: { name: HTTP_PORT_NAME } } } }],
+              },
+            },
+          ],
+        },
+      });
+    }
+
+    const minReplicas = svc.autoscaling?.minReplicas ?? svc.replicas ?? 1;
+    this.node.addValidation({
+      validate: () =>
+        webServiceInvariantErrors({
+          where,
+          deployment: this.deployment.toJson(),
+          service: this.service.toJson(),
+          podDisruptionBudget: this.podDisruptionBudget.toJson(),
+          minReplicas,
+        }),
+    });
+  }
+}
+
+/** Pod Security Admission: enforce, audit and warn at the "restricted" level. */
+function podSecurityLabels(): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const mode of ['enforce', 'audit', 'warn']) {
+    labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+    labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
+  }
+  return labels;
+}
+
+function httpProbe(path: string, timing: { periodSeconds: number; failureThreshold: number }): Probe {
+  return {
+    httpGet: { path, port: IntOrString.fromString(HTTP_PORT_NAME), scheme: 'HTTP' },
+    initialDelaySeconds: 0,
+    timeoutSeconds: 2,
+    successThreshold: 1,
+    ...timing,
+  };
+}
+
+/** DNS to the cluster's CoreDNS, then the service's own destinations. */
+function egressRules(svc: ServiceDefinition): NetworkPolicyEgressRule[] {
+  const dnsPorts: NetworkPolicyPort[] = ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) }));
+  return [
+    {
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        },
+      ],
+      ports: dnsPorts,
+    },
+    ...svc.egress.map((rule) => ({
+      to: [{ ipBlock: { cidr: rule.cidr } }],
+      ports: rule.ports.map((port) => ({ protocol: rule.protocol, port: IntOrString.fromNumber(port) })),
+    })),
+  ];
+}
+
+function resolveImageTag(props: WebServiceProps, where: string): string {
+  const tag = imageTag(props.service, props.imageTag);
+  const issues: ConfigIssue[] = [];
+  if (tag === undefined) {
+    issues.push({ path: `${where}.image`, message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag` });
+  } else if (tag === 'latest' && props.environment.tier !== 'development') {
+    issues.push({
+      path: `${where}.image`,
+      message: `'tag' ("latest") is refused in a ${props.environment.tier} environment; pin a release tag or pass --image-tag <commit-sha>`,
+    });
+  }
+  if (tag === undefined || issues.length > 0) throw new ConfigError(issues);
+  return tag;
+}

@@ -9,6 +9,7 @@ export class ConfigError extends Error {
   /** Every problem, in definition order, without duplicates. */
   readonly issues: readonly ConfigIssue[];
 
+  /** @param issues every problem found; duplicates are dropped. */
   constructor(issues: readonly ConfigIssue[]) {
     const unique = new Map<string, ConfigIssue>();
     for (const issue of issues) unique.set(`${issue.path}\u0000${issue.message}`, issue);

@@ -161,11 +161,19 @@ function resolveService(name: string, svc: ParsedService): ServiceDefinition {
   return { ...svc, name, replicas: svc.autoscaling ? undefined : (svc.replicas ?? 2) };
 }
 
+/** Subnet CIDRs per availability zone, in zone order. */
+export interface SubnetLayout {
+  /** Public subnet per zone. */
+  readonly publicSubnetCidrs: string[];
+  /** Private subnet per zone. */
+  readonly privateSubnetCidrs: string[];
+}
+
 /**
  * Default subnet layout for 2–4 zones: private subnets take the first four eighths of the VPC
  * (one each), public subnets the first four sixty-fourths of the fifth eighth.
  */
-export function defaultSubnets(vpcCidr: string, zones: number): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
+export function defaultSubnets(vpcCidr: string, zones: number): SubnetLayout {
   const vpc = parseCidr(vpcCidr);
   if (!vpc || vpc.prefixLength > 26) return { publicSubnetCidrs: [], privateSubnetCidrs: [] };
   const range = Array.from({ length: zones }, (_, i) => i);

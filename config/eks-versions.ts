@@ -12,6 +12,7 @@ export interface EksVersionInfo {
   readonly endOfExtendedSupport: string;
 }
 
+/** Every version deploykit accepts, oldest first. */
 export const EKS_VERSIONS: readonly EksVersionInfo[] = [
   { version: '1.32', endOfStandardSupport: '2026-03-23', endOfExtendedSupport: '2027-03-23' },
   { version: '1.33', endOfStandardSupport: '2026-07-29', endOfExtendedSupport: '2027-07-29' },

@@ -8,6 +8,7 @@ const ZONES = ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'];
 /** Office / VPN egress range allowed to reach non-production cluster APIs (documentation range). */
 const OFFICE_CIDR = '203.0.113.0/24';
 
+/** The built-in example definitions (input shape). */
 export const exampleDefinitions = {
   system: { name: 'company' },
   ci: {

@@ -1,5 +1,5 @@
 /** Public API of the environment definitions. Imports neither cdktf nor cdk8s. */
-export { defineEnvironments, mergeOverride, defaultSubnets } from './define-environments';
+export { defineEnvironments, mergeOverride, defaultSubnets, type SubnetLayout } from './define-environments';
 export { ConfigError } from './config-error';
 export type { ConfigIssue } from './issue-format';
 export { loadDefinitions, readDefinitionsInput, DefinitionsFileError } from './load';

@@ -9,6 +9,7 @@ import type { Definitions } from './types';
 
 /** Thrown when a definitions file cannot be read or parsed (before validation). */
 export class DefinitionsFileError extends Error {
+  /** @param file the file as given; @param reason what went wrong. */
   constructor(file: string, reason: string) {
     super(`cannot load definitions from ${file}: ${reason}`);
     this.name = 'DefinitionsFileError';

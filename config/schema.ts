@@ -468,11 +468,15 @@ export const definitionsSchema = z.strictObject({
   environments: z.array(environmentSchema).min(1, { error: 'must define at least one environment; add dev' }),
 });
 
+/** What a definitions file contains (the input of `defineEnvironments()`); see `deploykit schema`. */
 export type DefinitionsInput = z.input<typeof definitionsSchema>;
 export type ParsedDefinitions = z.output<typeof definitionsSchema>;
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 export type ParsedService = z.output<typeof serviceSchema>;
 export type ParsedNodeGroup = z.output<typeof nodeGroupSchema>;
+/** A service catalogue entry as written. */
 export type ServiceInput = z.input<typeof serviceSchema>;
+/** A per-environment service override as written. */
 export type ServiceOverrideInput = z.input<typeof serviceOverrideSchema>;
+/** An environment as written. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -32,29 +32,46 @@ export type ServiceDefinition = Readonly<Omit<ParsedService, 'replicas'>> & {
 export type EnvironmentDefinition = Readonly<
   Omit<ParsedEnvironment, 'tier' | 'network' | 'cluster' | 'deploy' | 'services' | 'state'>
 > & {
+  /** How strict the environment is (resolved from the name when not set). */
   readonly tier: Tier;
+  /** VPC, zones and subnets, with the subnet layout resolved. */
   readonly network: Readonly<ParsedEnvironment['network']> & {
+    /** One shared NAT gateway or one per zone. */
     readonly natGateways: 'single' | 'one-per-az';
     /** Public subnet CIDR per availability zone, in zone order. */
     readonly publicSubnetCidrs: readonly string[];
     /** Private subnet CIDR per availability zone, in zone order. */
     readonly privateSubnetCidrs: readonly string[];
   };
+  /** The EKS cluster and its node groups. */
   readonly cluster: Readonly<Omit<ParsedEnvironment['cluster'], 'nodeGroups'>> & {
+    /** API endpoint exposure. */
     readonly endpointAccess: 'private' | 'public-and-private';
+    /** Managed node groups, in definition order. */
     readonly nodeGroups: readonly NodeGroupDefinition[];
   };
-  readonly state: Readonly<ParsedEnvironment['state']> & { readonly region: string };
-  readonly deploy: { readonly approval: 'automatic' | 'manual' };
+  /** Where Terraform keeps this environment's state. */
+  readonly state: Readonly<ParsedEnvironment['state']> & {
+    /** Region of the state bucket. */
+    readonly region: string;
+  };
+  /** How deploys reach the environment. */
+  readonly deploy: {
+    /** Whether a person approves each deploy. */
+    readonly approval: 'automatic' | 'manual';
+  };
   /** Services the environment runs, in definition order. */
   readonly services: readonly ServiceDefinition[];
 };
 
 /** The whole, resolved definition set. */
 export interface Definitions {
+  /** The system the environments belong to. */
   readonly system: SystemDefinition;
+  /** CI systems allowed to deploy (OIDC). */
   readonly ci: Readonly<ParsedDefinitions['ci']>;
   /** The service catalogue as written (complete definitions), by name. */
   readonly catalogue: Readonly<ParsedDefinitions['services']>;
+  /** Every environment, in definition order. */
   readonly environments: readonly EnvironmentDefinition[];
 }

@@ -5,7 +5,7 @@
  * for in the usual plugin directories and, last, anywhere on the root file system.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -95,4 +95,22 @@ export function runTerraform(toolchain: Extract<TerraformToolchain, { available:
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
   }
+}
+
+/** A directory with one `terraform init -backend=false` done, whose plugins other configurations reuse. */
+export function initPluginDirectory(toolchain: Extract<TerraformToolchain, { available: true }>, cdkTfJson: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deploykit-tf-init-'));
+  copyFileSync(cdkTfJson, join(dir, 'cdk.tf.json'));
+  runTerraform(toolchain, dir, ['init', '-backend=false', '-input=false']);
+  return dir;
+}
+
+/**
+ * Makes the configuration in `dir` usable without its own init: links the initialised `.terraform`
+ * of `pluginDir` (the provider binary is ~700 MB) and copies its lock file.
+ */
+export function reuseInitialisedPlugins(pluginDir: string, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, '.terraform'))) symlinkSync(join(pluginDir, '.terraform'), join(dir, '.terraform'));
+  copyFileSync(join(pluginDir, '.terraform.lock.hcl'), join(dir, '.terraform.lock.hcl'));
 }

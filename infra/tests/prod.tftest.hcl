@@ -1,0 +1,95 @@
+# Plan-time checks of the prod stack with a mocked AWS provider (no credentials, no AWS calls).
+# test/infra/terraform-test.test.ts copies this file into tests/ next to the synthesized
+# dist/prod/terraform/cdk.tf.json and runs `terraform test`. The addresses below are the ones
+# test/infra/environment-stack.test.ts pins.
+
+mock_provider "aws" {
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn       = "arn:aws:iam::333333333333:role/mock-role"
+      unique_id = "AROAMOCKMOCKMOCKMOCK1"
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:ap-east-1:333333333333:key/00000000-0000-4000-8000-000000000000"
+      key_id = "00000000-0000-4000-8000-000000000000"
+    }
+  }
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      arn      = "arn:aws:eks:ap-east-1:333333333333:cluster/company-prod"
+      endpoint = "https://0123456789ABCDEF.gr7.ap-east-1.eks.amazonaws.com"
+    }
+  }
+  mock_resource "aws_ecr_repository" {
+    defaults = {
+      arn            = "arn:aws:ecr:ap-east-1:333333333333:repository/mock"
+      repository_url = "333333333333.dkr.ecr.ap-east-1.amazonaws.com/mock"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:ap-east-1:333333333333:log-group:mock"
+    }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = {
+      arn = "arn:aws:iam::333333333333:oidc-provider/mock.example.com"
+    }
+  }
+}
+
+run "prod_plan_is_secure" {
+  command = plan
+
+  assert {
+    condition     = length(aws_eks_cluster.Cluster_EB0386A7.encryption_config) == 1 && contains(aws_eks_cluster.Cluster_EB0386A7.encryption_config[0].resources, "secrets")
+    error_message = "Kubernetes Secrets must be envelope-encrypted with KMS."
+  }
+
+  assert {
+    condition     = aws_eks_cluster.Cluster_EB0386A7.vpc_config[0].endpoint_public_access == false && aws_eks_cluster.Cluster_EB0386A7.vpc_config[0].endpoint_private_access == true
+    error_message = "The production API endpoint must be private only."
+  }
+
+  assert {
+    condition     = length(setsubtract(["api", "audit", "authenticator", "controllerManager", "scheduler"], aws_eks_cluster.Cluster_EB0386A7.enabled_cluster_log_types)) == 0
+    error_message = "All five control-plane log types must be enabled."
+  }
+
+  assert {
+    condition     = aws_eks_cluster.Cluster_EB0386A7.access_config[0].authentication_mode == "API" && aws_eks_cluster.Cluster_EB0386A7.access_config[0].bootstrap_cluster_creator_admin_permissions == false
+    error_message = "Access must go through access entries only, without implicit creator admin."
+  }
+
+  assert {
+    condition     = alltrue([for r in [aws_ecr_repository.RepositoryCompanyWeb_0823A012, aws_ecr_repository.RepositoryCompanyApi_2BB3A4AC] : r.image_tag_mutability == "IMMUTABLE"])
+    error_message = "ECR image tags must be immutable."
+  }
+
+  assert {
+    condition     = alltrue([for r in [aws_ecr_repository.RepositoryCompanyWeb_0823A012, aws_ecr_repository.RepositoryCompanyApi_2BB3A4AC] : r.image_scanning_configuration[0].scan_on_push])
+    error_message = "ECR must scan images on push."
+  }
+
+  assert {
+    condition     = alltrue([for r in [aws_ecr_repository.RepositoryCompanyWeb_0823A012, aws_ecr_repository.RepositoryCompanyApi_2BB3A4AC] : r.encryption_configuration[0].encryption_type == "KMS"])
+    error_message = "ECR repositories must be encrypted with KMS."
+  }
+
+  assert {
+    condition     = alltrue([for k in [aws_kms_key.Cluster_SecretsKey_462B29B5, aws_kms_key.LogsKey_A6AB43B2, aws_kms_key.ImagesKey_954580DA] : k.enable_key_rotation && k.deletion_window_in_days >= 7 && k.deletion_window_in_days <= 30])
+    error_message = "Every KMS key must rotate and have a 7–30 day deletion window."
+  }
+
+  assert {
+    condition     = alltrue([for g in [aws_cloudwatch_log_group.Cluster_LogGroup_172FC6DD, aws_cloudwatch_log_group.Network_FlowLogGroup_1F868030] : g.retention_in_days == 90])
+    error_message = "Log groups must keep logs for the configured 90 days."
+  }
+
+  assert {
+    condition     = alltrue([for s in [aws_subnet.Network_PublicSubnetA_5B0D8380, aws_subnet.Network_PrivateSubnetA_1672077B] : s.map_public_ip_on_launch == false])
+    error_message = "No subnet may assign public addresses on launch."
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Synthesizes a git revision of this project for `deploykit diff --base <ref>`: the revision is
+ * checked out in a temporary `git worktree`, borrows the current checkout's node_modules through a
+ * symlink (no `npm ci`) and runs its own CLI (`config`, then `synth`) with tsx into a temporary
+ * directory. The worktree is removed afterwards; the working tree and `dist/` are never touched.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { DiffError } from './diff-error';
+
+/** Options of {@link synthesizeRevision}. */
+export interface RevisionSynthOptions {
+  /** The git ref to synthesize (`HEAD`, `origin/main`, a SHA). */
+  readonly ref: string;
+  /** How the ref is named in errors, e.g. `--base main`. @default - `--base <ref>` */
+  readonly label?: string;
+  /** Where the output goes; must not exist yet. */
+  readonly outDir: string;
+  /** Environments to synthesize; names the revision does not define are skipped. @default - all */
+  readonly environments?: readonly string[];
+  /** `--image-tag` for the revision's synth. @default - each service's tag */
+  readonly imageTag?: string;
+  /**
+   * Definitions file. A file inside the repository is read as the revision has it, when it exists there.
+   * @default - the revision's built-in definitions
+   */
+  readonly config?: string;
+  /** Directory inside the repository. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** What the revision's synth produced. */
+export interface RevisionSynthResult {
+  /** The full commit SHA that was synthesized. */
+  readonly commit: string;
+  /** Tier per environment name, from the revision's definitions. */
+  readonly tiers: ReadonlyMap<string, string>;
+}
+
+/** Runs the revision's `cli/main.ts` with tsx. */
+const RUNNER = "require('./cli/main').main(process.argv.slice(1)).then((code) => process.exit(code))";
+
+function git(args: readonly string[], cwd: string): { ok: boolean; stdout: string; stderr: string } {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  return { ok: result.status === 0, stdout: (result.stdout ?? '').trim(), stderr: (result.stderr ?? '').trim() || (result.error?.message ?? '') };
+}
+
+/** The node_modules directory this process runs from (the current checkout's). */
+function nodeModulesDir(): string {
+  return dirname(dirname(require.resolve('tsx/package.json')));
+}
+
+/** True when `ref` names a commit of the repository around `cwd`. */
+export function isGitRevision(ref: string, cwd = process.cwd()): boolean {
+  return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd).ok;
+}
+
+/** Synthesizes `options.ref` into `options.outDir`. @throws DiffError with git's or the revision's message. */
+export function synthesizeRevision(options: RevisionSynthOptions): RevisionSynthResult {
+  const cwd = options.cwd ?? process.cwd();
+  const label = options.label ?? `--base ${options.ref}`;
+  const top = git(['rev-parse', '--show-toplevel'], cwd);
+  if (!top.ok) throw new DiffError(`${label}: not a synth output directory and not inside a git repository (${top.stderr}); pass a directory holding manifest.json`);
+  const repoRoot = top.stdout;
+  const commit = git(['rev-parse', '--verify', '--quiet', `${options.ref}^{commit}`], cwd);
+  if (!commit.ok) {
+    throw new DiffError(`${label}: neither a synth output directory nor a git revision; pass a directory holding manifest.json or a ref such as HEAD or origin/main`);
+  }
+
+  const nodeModules = nodeModulesDir();
+  const projectInRepo = relative(repoRoot, dirname(nodeModules));
+  const projectPath = projectInRepo.startsWith('..') || isAbsolute(projectInRepo) ? relative(repoRoot, cwd) : projectInRepo;
+  const worktree = join(mkdtempSync(join(tmpdir(), 'deploykit-diff-base-')), 'checkout');
+  const added = git(['worktree', 'add', '--detach', '--quiet', worktree, commit.stdout], repoRoot);
+  if (!added.ok) throw new DiffError(`${label}: git worktree add failed (${added.stderr})`);
+  const project = join(worktree, projectPath);
+  const link = join(project, 'node_modules');
+  try {
+    if (!existsSync(join(project, 'cli', 'main.ts'))) {
+      throw new DiffError(`${label}: revision ${commit.stdout.slice(0, 12)} has no ${join(projectPath, 'cli', 'main.ts')}; choose a revision of deploykit`);
+    }
+    if (!existsSync(link)) symlinkSync(nodeModules, link, 'dir');
+    const config = options.config === undefined ? [] : ['--config', revisionConfigPath(options.config, cwd, repoRoot, worktree)];
+    const run = (args: readonly string[]) => runCli(project, args, label, commit.stdout);
+
+    const effective = JSON.parse(run(['config', '--format', 'json', ...config])) as { environments?: { name: string; tier?: string }[] };
+    const defined = effective.environments ?? [];
+    const tiers = new Map(defined.filter((e) => typeof e.tier === 'string').map((e) => [e.name, e.tier as string]));
+    const names = options.environments?.length ? options.environments.filter((n) => defined.some((e) => e.name === n)) : undefined;
+    if (names && names.length === 0) {
+      // The revision defines none of the requested environments: an empty output.
+      writeEmptyOutput(options.outDir);
+    } else {
+      const image = options.imageTag === undefined ? [] : ['--image-tag', options.imageTag];
+      run(['synth', '--quiet', '--out', resolve(options.outDir), ...config, ...image, ...(names ?? []).flatMap((n) => ['--env', n])]);
+    }
+    return { commit: commit.stdout, tiers };
+  } finally {
+    if (existsSync(link)) unlinkSync(link);
+    const removed = git(['worktree', 'remove', '--force', worktree], repoRoot);
+    if (!removed.ok) git(['worktree', 'prune'], repoRoot);
+    rmSync(dirname(worktree), { recursive: true, force: true });
+  }
+}
+
+/** The revision's copy of a definitions file inside the repository, else the file as given. */
+function revisionConfigPath(config: string, cwd: string, repoRoot: string, worktree: string): string {
+  const absolute = resolve(cwd, config);
+  const inRepo = relative(repoRoot, absolute);
+  if (!inRepo.startsWith('..') && !isAbsolute(inRepo) && existsSync(join(worktree, inRepo))) return join(worktree, inRepo);
+  return absolute;
+}
+
+function runCli(project: string, args: readonly string[], label: string, commit: string): string {
+  const result = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', RUNNER, ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim();
+    throw new DiffError(`${label}: deploykit ${args[0]} failed in revision ${commit.slice(0, 12)} (exit ${result.status}):\n${output}`);
+  }
+  return result.stdout;
+}
+
+function writeEmptyOutput(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify({ generator: 'deploykit', environments: {} }, null, 2)}\n`);
+}

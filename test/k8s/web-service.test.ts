@@ -1,0 +1,433 @@
+import { JsonPatch } from 'cdk8s';
+import { IAM_ROLE_ARN_ANNOTATION } from '../../k8s';
+import { configIssues, containerOf, find, has, webService } from './helpers';
+
+const WEB = 'company-web';
+const API = 'company-api';
+const SELECTOR = { 'app.kubernetes.io/name': WEB, 'app.kubernetes.io/instance': 'company-web-staging' };
+
+describe('WebService defaults (staging company-web)', () => {
+  const objects = webService().objects();
+  const deployment = find(objects, 'Deployment', WEB);
+  const container = containerOf(deployment);
+  const pod = deployment.spec.template.spec;
+
+  test('creates the namespace-level and service-level objects in apply order, Namespace first', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toMatchSnapshot();
+    expect(objects[0].kind).toBe('Namespace');
+  });
+
+  test('puts every namespaced object in the service namespace, never default', () => {
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(WEB);
+  });
+
+  test('labels every object with the app.kubernetes.io labels and the environment label', () => {
+    for (const o of objects) {
+      expect(o.metadata.labels).toMatchObject({
+        'app.kubernetes.io/name': WEB,
+        'app.kubernetes.io/instance': 'company-web-staging',
+        'app.kubernetes.io/version': '1.4.2',
+        'app.kubernetes.io/part-of': 'company',
+        'app.kubernetes.io/managed-by': 'deploykit',
+        'deploykit.io/environment': 'staging',
+      });
+    }
+    expect(deployment.spec.template.metadata.labels).toEqual(find(objects, 'Service', WEB).metadata.labels);
+  });
+
+  test('enforces, audits and warns at the restricted Pod Security level on the namespace', () => {
+    expect(find(objects, 'Namespace', WEB).metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'latest',
+    });
+  });
+
+  test('runs as a ServiceAccount without a mounted token, annotated with the Pod Identity role and no IRSA annotation', () => {
+    const sa = find(objects, 'ServiceAccount', WEB);
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(sa.metadata.annotations).toEqual({ [IAM_ROLE_ARN_ANNOTATION]: 'arn:aws:iam::222222222222:role/company-staging-company-web' });
+    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBeUndefined();
+    expect(pod.serviceAccountName).toBe(WEB);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  test('pins the Deployment selector to name and instance, without the version', () => {
+    expect(deployment.spec.selector).toEqual({ matchLabels: SELECTOR });
+    expect(find(objects, 'Service', WEB).spec.selector).toEqual(SELECTOR);
+    expect(find(objects, 'PodDisruptionBudget', WEB).spec.selector).toEqual({ matchLabels: SELECTOR });
+  });
+
+  test('runs the ECR image with IfNotPresent pulls, because tags are immutable', () => {
+    expect(container.image).toBe('222222222222.dkr.ecr.ap-east-1.amazonaws.com/company-web:1.4.2');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test('rolls out one extra pod at a time and never takes one away', () => {
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(deployment.spec.revisionHistoryLimit).toBe(5);
+    expect(deployment.spec.progressDeadlineSeconds).toBe(300);
+  });
+
+  test('leaves replicas to the HorizontalPodAutoscaler when autoscaling is set', () => {
+    expect(deployment.spec).not.toHaveProperty('replicas');
+  });
+
+  test('gates liveness behind an HTTP startup probe and probes readiness often, all on the named http port', () => {
+    expect(container.startupProbe).toMatchObject({ httpGet: { path: '/startupz', port: 'http' }, periodSeconds: 5, failureThreshold: 24 });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 });
+    expect(container.livenessProbe).toMatchObject({
+      httpGet: { path: '/livez', port: 'http' },
+      periodSeconds: 15,
+      failureThreshold: 3,
+      initialDelaySeconds: 0,
+    });
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+  });
+
+  test('restricts the pod and container security contexts', () => {
+    expect({ pod: pod.securityContext, container: container.securityContext }).toMatchSnapshot();
+    expect(pod.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+    expect(pod.securityContext.runAsGroup).toBeGreaterThanOrEqual(10000);
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  test('mounts an emptyDir at /tmp so the read-only root file system still has scratch space', () => {
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  test('sets requests and limits from the definition', () => {
+    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+  });
+
+  test('spreads pods over zones best effort and over nodes strictly', () => {
+    const byKey = Object.fromEntries(pod.topologySpreadConstraints.map((c: any) => [c.topologyKey, c]));
+    expect(byKey['topology.kubernetes.io/zone']).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: SELECTOR } });
+    expect(byKey['kubernetes.io/hostname']).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' });
+  });
+
+  test('pauses in preStop with the kubelet sleep action within the grace period', () => {
+    expect(container.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+    expect(pod.terminationGracePeriodSeconds).toBe(30);
+  });
+
+  test('sets plain environment variables in definition order', () => {
+    expect(container.env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'API_URL', value: 'http://company-api.company-api.svc.cluster.local' },
+    ]);
+  });
+
+  test('exposes a ClusterIP Service on the servicePort targeting the named http port', () => {
+    expect(find(objects, 'Service', WEB).spec).toEqual({
+      type: 'ClusterIP',
+      selector: SELECTOR,
+      ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' }],
+    });
+  });
+
+  test('creates an autoscaling/v2 HPA targeting the Deployment on CPU with a scale-down window', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', WEB);
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: WEB },
+      minReplicas: 2,
+      maxReplicas: 4,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+    });
+    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+    expect(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds).toBe(0);
+  });
+
+  test('allows one voluntary eviction at a time through a policy/v1 PodDisruptionBudget', () => {
+    const pdb = find(objects, 'PodDisruptionBudget', WEB);
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+  });
+
+  test('denies all ingress and egress in the namespace by default', () => {
+    expect(find(objects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  test('allows ingress to the http port from the same namespace and the listed namespaces only', () => {
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec).toEqual({
+      podSelector: { matchLabels: SELECTOR },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        },
+      ],
+    });
+  });
+
+  test('allows egress to cluster DNS over UDP and TCP and to the defined destinations', () => {
+    const egress = find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress;
+    expect(egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+    ]);
+  });
+
+  test('creates no Ingress without an ingress definition', () => {
+    expect(has(objects, 'Ingress', WEB)).toBe(false);
+  });
+});
+
+describe('WebService options', () => {
+  test('sets fixed replicas and creates no HPA when autoscaling is removed', () => {
+    const objects = webService({ env: 'dev' }).objects();
+    expect(find(objects, 'Deployment', WEB).spec.replicas).toBe(1);
+    expect(has(objects, 'HorizontalPodAutoscaler', WEB)).toBe(false);
+    expect(find(objects, 'PodDisruptionBudget', WEB).spec.maxUnavailable).toBe(1);
+  });
+
+  test('adds a memory utilization metric when targetMemoryUtilizationPercent is set', () => {
+    const hpa = find(webService({ service: API }).objects(), 'HorizontalPodAutoscaler', API);
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 75 } } },
+    ]);
+  });
+
+  test('keeps maxUnavailable 1 when the HPA minimum is one replica', () => {
+    const objects = webService({ env: 'dev', service: API }).objects();
+    expect(find(objects, 'HorizontalPodAutoscaler', API).spec.minReplicas).toBe(1);
+    expect(find(objects, 'PodDisruptionBudget', API).spec).not.toHaveProperty('minAvailable');
+    expect(find(objects, 'PodDisruptionBudget', API).spec.maxUnavailable).toBe(1);
+  });
+
+  test('creates an HTTPS ALB Ingress with redirect and lets the VPC reach the pods when a certificate is set', () => {
+    const objects = webService({ env: 'prod' }).objects();
+    const ingress = find(objects, 'Ingress', WEB);
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'alb',
+      rules: [
+        {
+          host: 'www.example.com',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: WEB, port: { name: 'http' } } } }] },
+        },
+      ],
+    });
+    expect(ingress.metadata.annotations).toEqual({
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
+      'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:ap-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000000',
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
+    const from = find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from;
+    expect(from).toContainEqual({ ipBlock: { cidr: '10.30.0.0/16' } });
+  });
+
+  test('creates an HTTP-only internal Ingress with the given health-check path when no certificate is set', () => {
+    const objects = webService({
+      mutate: (input) => {
+        input.environments[1].services[WEB] = { ingress: { host: 'web.internal.example.com', healthCheckPath: '/ping' } };
+      },
+    }).objects();
+    expect(find(objects, 'Ingress', WEB).metadata.annotations).toEqual({
+      'alb.ingress.kubernetes.io/scheme': 'internal',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/healthcheck-path': '/ping',
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}]',
+    });
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: '10.20.0.0/16' } });
+  });
+
+  test('reads secretEnv only by reference to the Secret', () => {
+    const env = containerOf(find(webService({ service: API }).objects(), 'Deployment', API)).env;
+    expect(env).toContainEqual({ name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'company-api-db', key: 'password', optional: false } } });
+    expect(JSON.stringify(env)).not.toContain('"value":"password"');
+  });
+
+  test('allows egress per destination with its own protocol and ports', () => {
+    const objects = webService({
+      mutate: (input) => {
+        input.services[WEB].egress = [
+          { cidr: '10.20.0.0/16', ports: [443, 8443] },
+          { cidr: '192.168.0.0/24', ports: [514], protocol: 'UDP' },
+        ];
+      },
+    }).objects();
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8443 }] },
+      { to: [{ ipBlock: { cidr: '192.168.0.0/24' } }], ports: [{ protocol: 'UDP', port: 514 }] },
+    ]);
+  });
+
+  test('allows only DNS egress when no destinations are defined', () => {
+    const objects = webService({ mutate: (input) => (input.services[WEB].egress = []) }).objects();
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress).toHaveLength(1);
+  });
+
+  test('admits ingress from every listed namespace and only the same namespace when none are listed', () => {
+    const listed = webService({ mutate: (input) => (input.services[WEB].ingressFromNamespaces = ['monitoring', 'gateway']) }).objects();
+    expect(find(listed, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from).toEqual([
+      { podSelector: {} },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } },
+    ]);
+    const none = webService({ mutate: (input) => (input.services[WEB].ingressFromNamespaces = []) }).objects();
+    expect(find(none, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from).toEqual([{ podSelector: {} }]);
+  });
+
+  test('declares additionalPorts on the container and opens them in the ingress policy', () => {
+    const objects = webService({ service: API }).objects();
+    expect(containerOf(find(objects, 'Deployment', API)).ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
+    expect(find(objects, 'NetworkPolicy', 'company-api-allow-ingress').spec.ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 8080 },
+      { protocol: 'TCP', port: 9090 },
+    ]);
+  });
+
+  test('runs the image tag override and labels the version with it', () => {
+    const objects = webService({ imageTag: '3f2c9a1' }).objects();
+    const deployment = find(objects, 'Deployment', WEB);
+    expect(containerOf(deployment).image).toBe('222222222222.dkr.ecr.ap-east-1.amazonaws.com/company-web:3f2c9a1');
+    expect(deployment.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('3f2c9a1');
+    expect(deployment.spec.selector.matchLabels).toEqual(SELECTOR);
+  });
+
+  test('cuts a long image tag to a valid version label while keeping the image reference exact', () => {
+    const tag = `_${'a'.repeat(70)}`;
+    const deployment = find(webService({ imageTag: tag }).objects(), 'Deployment', WEB);
+    expect(containerOf(deployment).image.endsWith(`:${tag}`)).toBe(true);
+    expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe('a'.repeat(62));
+  });
+
+  test('runs /bin/sleep in preStop when preStopHandler is exec', () => {
+    const deployment = find(webService({ mutate: (input) => (input.services[WEB].preStopHandler = 'exec') }).objects(), 'Deployment', WEB);
+    expect(containerOf(deployment).lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sleep', '5'] } } });
+  });
+
+  test('adds no preStop hook when preStopSleepSeconds is 0', () => {
+    const deployment = find(webService({ mutate: (input) => (input.services[WEB].preStopSleepSeconds = 0) }).objects(), 'Deployment', WEB);
+    expect(containerOf(deployment)).not.toHaveProperty('lifecycle');
+  });
+
+  test('sets grace period, history and progress deadline from the definition', () => {
+    const deployment = find(
+      webService({
+        mutate: (input) => Object.assign(input.services[WEB], { terminationGracePeriodSeconds: 60, revisionHistoryLimit: 2, progressDeadlineSeconds: 120 }),
+      }).objects(),
+      'Deployment',
+      WEB,
+    );
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    expect(deployment.spec.revisionHistoryLimit).toBe(2);
+    expect(deployment.spec.progressDeadlineSeconds).toBe(120);
+  });
+
+  test('skips the Namespace and default-deny policy when createNamespace is false', () => {
+    const objects = webService({ extra: { createNamespace: false } }).objects();
+    expect(has(objects, 'Namespace', WEB)).toBe(false);
+    expect(has(objects, 'NetworkPolicy', 'default-deny')).toBe(false);
+    expect(has(objects, 'Deployment', WEB)).toBe(true);
+  });
+
+  test('exposes the underlying objects so a JSON patch can set an unmodelled field', () => {
+    const { webService: ws, objects } = webService();
+    ws.deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
+    ws.service.addJsonPatch(JsonPatch.add('/spec/internalTrafficPolicy', 'Local'));
+    const synthesized = objects();
+    expect(find(synthesized, 'Deployment', WEB).spec.minReadySeconds).toBe(10);
+    expect(find(synthesized, 'Service', WEB).spec.internalTrafficPolicy).toBe('Local');
+  });
+});
+
+describe('WebService failures', () => {
+  test('fails when no image tag is set or given', () => {
+    expect(configIssues(() => webService({ mutate: (input) => delete input.services[WEB].image.tag }))).toEqual([
+      {
+        path: 'staging.services.company-web.image',
+        message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag`,
+      },
+    ]);
+  });
+
+  test('fails when the image tag is latest outside development', () => {
+    expect(configIssues(() => webService({ imageTag: 'latest' }))).toEqual([
+      {
+        path: 'staging.services.company-web.image',
+        message: `'tag' ("latest") is refused in a staging environment; pin a release tag or pass --image-tag <commit-sha>`,
+      },
+    ]);
+  });
+
+  test('accepts latest in development', () => {
+    expect(containerOf(find(webService({ env: 'dev', imageTag: 'latest' }).objects(), 'Deployment', WEB)).image).toMatch(/:latest$/);
+  });
+
+  test('fails when the namespace is default', () => {
+    expect(configIssues(() => webService({ mutate: (input) => (input.services[WEB].namespace = 'default') }))).toEqual([
+      { path: 'staging.services.company-web', message: `'namespace' ("default") is refused; give the service its own namespace` },
+    ]);
+  });
+
+  test('fails when an internet-facing Ingress has no certificate', () => {
+    const mutate = (input: any) => (input.environments[1].services[WEB] = { ingress: { host: 'www.example.com', scheme: 'internet-facing' } });
+    expect(configIssues(() => webService({ mutate }))).toEqual([
+      {
+        path: 'staging.services.company-web.ingress',
+        message: `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,
+      },
+    ]);
+  });
+
+  test('fails at synth when a patched probe targets a port the container does not declare', () => {
+    const { webService: ws, objects } = webService();
+    ws.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/httpGet/port', 'admin'));
+    expect(objects).toThrow(
+      `staging.services.company-web: Deployment container "http" 'readinessProbe.httpGet.port' ("admin") is not a port of the container (http=8080); point the probe at a declared port`,
+    );
+  });
+
+  test('fails at synth when the patched Service targets a port the container does not declare', () => {
+    const { webService: ws, objects } = webService();
+    ws.service.addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', 9999));
+    expect(objects).toThrow(
+      `staging.services.company-web: Service port "http" 'targetPort' (9999) is not a container port (http=8080); target a declared port`,
+    );
+  });
+
+  test('fails at synth when a patched PodDisruptionBudget blocks every eviction at minimum scale', () => {
+    const { webService: ws, objects } = webService();
+    ws.podDisruptionBudget.addJsonPatch(JsonPatch.remove('/spec/maxUnavailable'), JsonPatch.add('/spec/minAvailable', 2));
+    expect(objects).toThrow(
+      `staging.services.company-web: PodDisruptionBudget 'minAvailable' (2) is not below the minimum replicas (2) and blocks every eviction at minimum scale; use maxUnavailable 1 instead`,
+    );
+  });
+
+  test('fails at synth when a patched PodDisruptionBudget allows no unavailable pod', () => {
+    const { webService: ws, objects } = webService();
+    ws.podDisruptionBudget.addJsonPatch(JsonPatch.replace('/spec/maxUnavailable', 0));
+    expect(objects).toThrow(
+      `staging.services.company-web: PodDisruptionBudget 'maxUnavailable' (0) blocks every eviction and so every node drain; use maxUnavailable 1`,
+    );
+  });
+});

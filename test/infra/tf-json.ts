@@ -46,18 +46,29 @@ export function onlyResource(json: TfJson, type: string): Record<string, any> {
   return all[0];
 }
 
-/** The resource of a type whose construct path ends with `pathSuffix` (e.g. `Cluster/Resource`). */
-export function resourceAt(json: TfJson, type: string, pathSuffix: string): Record<string, any> {
-  const found = Object.values(resourcesOf(json, type)).filter((r) => String(r['//']?.metadata?.path ?? '').endsWith(`/${pathSuffix}`));
-  if (found.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${found.length}`);
+/**
+ * The logical id without its hash: `Network_PrivateSubnetA_1672077B` → `Network/PrivateSubnetA`
+ * (cdktf drops `Resource` path parts from logical ids).
+ */
+function pathOf(logicalId: string): string {
+  return logicalId.replace(/_[0-9A-F]{8}$/, '').replace(/_/g, '/');
+}
+
+/** The `[name, resource]` entry of a type at a construct path (without `Resource` parts), e.g. `Cluster/LogGroup`. */
+function entryAt(json: TfJson, type: string, path: string): [string, Record<string, any>] {
+  const found = Object.entries(resourcesOf(json, type)).filter(([name]) => pathOf(name) === path);
+  if (found.length !== 1) throw new Error(`expected one ${type} at ${path}, found ${found.length}`);
   return found[0];
 }
 
-/** The Terraform address (`type.name`) of the resource at a construct path suffix. */
-export function addressAt(json: TfJson, type: string, pathSuffix: string): string {
-  const entry = Object.entries(resourcesOf(json, type)).find(([, r]) => String(r['//']?.metadata?.path ?? '').endsWith(`/${pathSuffix}`));
-  if (!entry) throw new Error(`no ${type} at */${pathSuffix}`);
-  return `${type}.${entry[0]}`;
+/** The resource of a type at a construct path (without `Resource` parts), e.g. `Cluster/LogGroup`. */
+export function resourceAt(json: TfJson, type: string, path: string): Record<string, any> {
+  return entryAt(json, type, path)[1];
+}
+
+/** The Terraform address (`type.name`) of the resource at a construct path (without `Resource` parts). */
+export function addressAt(json: TfJson, type: string, path: string): string {
+  return `${type}.${entryAt(json, type, path)[0]}`;
 }
 
 /** Parses a JSON policy document attribute. */

@@ -1,0 +1,188 @@
+import type { Construct } from 'constructs';
+import { CLUSTER_ADDONS, EksCluster, type EksClusterProps } from '../../infra/constructs/eks-cluster';
+import { EncryptionKey } from '../../infra/constructs/encryption-key';
+import { emptyStack, onlyResource, policyOf, resourceAt, resourcesOf, synthScope, synthStack } from './tf-json';
+
+function props(scope: Construct, overrides: Partial<EksClusterProps> = {}): EksClusterProps {
+  return {
+    clusterName: 'company-prod',
+    kubernetesVersion: '1.35',
+    account: '333333333333',
+    region: 'ap-east-1',
+    subnetIds: ['subnet-a', 'subnet-b'],
+    logEncryptionKey: new EncryptionKey(scope, 'LogsKey', {
+      account: '333333333333',
+      region: 'ap-east-1',
+      aliasName: 'logs',
+      description: 'logs',
+      allowCloudWatchLogs: true,
+    }),
+    ...overrides,
+  };
+}
+
+const NODES = { nodeGroupName: 'general', instanceTypes: ['m6i.large'], minSize: 2, desiredSize: 2, maxSize: 4 };
+
+function cluster(overrides: Partial<EksClusterProps> = {}) {
+  return synthScope((scope) => new EksCluster(scope, 'Cluster', props(scope, overrides)).addNodeGroup(NODES));
+}
+
+describe('EksCluster', () => {
+  test('creates a private cluster of the version with secrets encryption, all log types and API authentication by default', () => {
+    const json = cluster();
+    const eks = resourceAt(json, 'aws_eks_cluster', 'Cluster');
+    expect(eks).toMatchObject({
+      name: 'company-prod',
+      version: '1.35',
+      enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
+      encryption_config: { resources: ['secrets'] },
+      vpc_config: { subnet_ids: ['subnet-a', 'subnet-b'], endpoint_private_access: true, endpoint_public_access: false },
+    });
+    expect(eks.vpc_config.public_access_cidrs).toBeUndefined();
+    expect(eks.encryption_config.provider.key_arn).toMatch(/aws_kms_key\.Cluster_SecretsKey_\w+\.arn/);
+    expect({ vpc_config: eks.vpc_config, access_config: eks.access_config }).toMatchSnapshot();
+  });
+
+  test('encrypts secrets with a dedicated, rotated key with an alias', () => {
+    const json = cluster();
+    expect(resourceAt(json, 'aws_kms_key', 'Cluster/SecretsKey')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(resourceAt(json, 'aws_kms_alias', 'Cluster/SecretsKey/Alias').name).toBe('alias/company-prod/eks-secrets');
+  });
+
+  test('pre-creates the control-plane log group, encrypted with the retention, before the cluster', () => {
+    const json = cluster({ logRetentionDays: 365 });
+    const group = resourceAt(json, 'aws_cloudwatch_log_group', 'Cluster/LogGroup');
+    expect(group).toMatchObject({ name: '/aws/eks/company-prod/cluster', retention_in_days: 365 });
+    expect(group.kms_key_id).toMatch(/aws_kms_key\.LogsKey_\w+\.arn/);
+    expect(resourceAt(json, 'aws_eks_cluster', 'Cluster').depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_log_group\.Cluster_LogGroup_/)]),
+    );
+  });
+
+  test('keeps control-plane logs 90 days by default', () => {
+    expect(resourceAt(cluster(), 'aws_cloudwatch_log_group', 'Cluster/LogGroup').retention_in_days).toBe(90);
+  });
+
+  test('opens the public endpoint only to the given networks with endpointAccess "public-and-private"', () => {
+    const json = cluster({ endpointAccess: 'public-and-private', publicAccessCidrs: ['203.0.113.0/24'] });
+    expect(resourceAt(json, 'aws_eks_cluster', 'Cluster').vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: true,
+      public_access_cidrs: ['203.0.113.0/24'],
+    });
+  });
+
+  test('gives the cluster role only AmazonEKSClusterPolicy plus use of its secrets key', () => {
+    const json = cluster();
+    const role = resourceAt(json, 'aws_iam_role', 'Cluster/Role');
+    expect(policyOf(role, 'assume_role_policy').Statement).toEqual([
+      { Sid: 'AssumedByService', Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    const attachments = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).filter((a) => a.role.includes('Cluster_Role_'));
+    expect(attachments.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/AmazonEKSClusterPolicy']);
+    const keyPolicy = policyOf(resourceAt(json, 'aws_iam_role_policy', 'Cluster/SecretsKeyPolicy')).Statement;
+    expect(keyPolicy).toHaveLength(1);
+    expect(keyPolicy[0].Resource).toMatch(/aws_kms_key\.Cluster_SecretsKey_\w+\.arn/);
+  });
+
+  test('grants every admin AmazonEKSClusterAdminPolicy on the whole cluster through an access entry', () => {
+    const admins = ['arn:aws:iam::333333333333:role/platform-admin', 'arn:aws:iam::333333333333:user/alice'];
+    const json = cluster({ admins });
+    const entries = Object.values(resourcesOf(json, 'aws_eks_access_entry'));
+    expect(entries.map((e) => e.principal_arn).sort()).toEqual([...admins].sort());
+    const associations = Object.values(resourcesOf(json, 'aws_eks_access_policy_association'));
+    expect(associations).toHaveLength(2);
+    for (const a of associations) {
+      expect(a.policy_arn).toBe('arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+      expect(a.access_scope).toEqual({ type: 'cluster' });
+    }
+  });
+
+  test('creates no access entry without admins', () => {
+    expect(resourcesOf(cluster(), 'aws_eks_access_entry')).toEqual({});
+  });
+
+  test('installs the managed add-ons with OVERWRITE, coredns and metrics-server after the node groups', () => {
+    const json = cluster();
+    const addons = Object.values(resourcesOf(json, 'aws_eks_addon'));
+    expect(addons.map((a) => a.addon_name).sort()).toEqual([...CLUSTER_ADDONS].sort());
+    for (const a of addons) expect(a.resolve_conflicts_on_update).toBe('OVERWRITE');
+    const waiting = addons.filter((a) => (a.depends_on ?? []).some((d: string) => d.startsWith('aws_eks_node_group.')));
+    expect(waiting.map((a) => a.addon_name).sort()).toEqual(['coredns', 'metrics-server']);
+  });
+
+  test('places node groups in the cluster subnets and names their role after the cluster', () => {
+    const json = cluster();
+    const ng = onlyResource(json, 'aws_eks_node_group');
+    expect(ng.subnet_ids).toEqual(['subnet-a', 'subnet-b']);
+    expect(ng.cluster_name).toMatch(/aws_eks_cluster\.Cluster_\w+\.name/);
+    expect(resourceAt(json, 'aws_iam_role', 'Cluster/NodeGroupGeneral/Role').name).toBe('company-prod-general-node');
+  });
+
+  test('fails validation when no node group is added', () => {
+    const stack = emptyStack();
+    new EksCluster(stack, 'Cluster', props(stack));
+    expect(() => synthStack(stack)).toThrow(
+      "test/Cluster: the cluster has no node group, so coredns and metrics-server cannot run; call addNodeGroup()",
+    );
+  });
+
+  test('fails when a public endpoint has no allowed networks', () => {
+    const stack = emptyStack();
+    expect(() => new EksCluster(stack, 'Cluster', props(stack, { endpointAccess: 'public-and-private' }))).toThrow(
+      `test/Cluster: 'publicAccessCidrs' ([]) is empty while 'endpointAccess' is "public-and-private", which EKS would open to 0.0.0.0/0; list the networks allowed to reach the API, or use "private"`,
+    );
+  });
+
+  test('fails when the public endpoint is opened to the whole internet', () => {
+    const stack = emptyStack();
+    expect(
+      () => new EksCluster(stack, 'Cluster', props(stack, { endpointAccess: 'public-and-private', publicAccessCidrs: ['0.0.0.0/0'] })),
+    ).toThrow(
+      `test/Cluster: 'publicAccessCidrs' contains "0.0.0.0/0", which opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
+    );
+  });
+
+  test('fails when the cluster name is not valid for EKS', () => {
+    const stack = emptyStack();
+    expect(() => new EksCluster(stack, 'Cluster', props(stack, { clusterName: '-bad' }))).toThrow(
+      `test/Cluster: 'clusterName' ("-bad") is not a valid EKS cluster name; use 1–100 letters, digits, '-' and '_', starting with a letter or digit`,
+    );
+  });
+
+  test('fails when fewer than two subnets are given', () => {
+    const stack = emptyStack();
+    expect(() => new EksCluster(stack, 'Cluster', props(stack, { subnetIds: ['subnet-a'] }))).toThrow(
+      `test/Cluster: 'subnetIds' (["subnet-a"]) must list at least 2 subnets in different zones; EKS requires two zones`,
+    );
+  });
+
+  test('fails when an admin is listed twice', () => {
+    const stack = emptyStack();
+    const arn = 'arn:aws:iam::333333333333:role/platform-admin';
+    expect(() => new EksCluster(stack, 'Cluster', props(stack, { admins: [arn, arn] }))).toThrow(
+      `test/Cluster: 'admins' lists "${arn}" twice; list each principal once`,
+    );
+  });
+
+  test('fails when a namespace-scoped access entry lists no namespace', () => {
+    const stack = emptyStack();
+    const eks = new EksCluster(stack, 'Cluster', props(stack));
+    expect(() => eks.addAccessEntry('Team', { principalArn: 'arn:aws:iam::333333333333:role/team', accessPolicy: 'AmazonEKSEditPolicy', namespaces: [] })).toThrow(
+      `test/Cluster/Team: 'namespaces' ([]) is empty; list the namespaces or omit it for cluster scope`,
+    );
+  });
+
+  test('scopes an access entry to namespaces when they are given', () => {
+    const json = synthScope((scope) => {
+      const eks = new EksCluster(scope, 'Cluster', props(scope));
+      eks.addNodeGroup(NODES);
+      eks.addAccessEntry('Team', { principalArn: 'arn:aws:iam::333333333333:role/team', accessPolicy: 'AmazonEKSEditPolicy', namespaces: ['web'] });
+    });
+    expect(resourceAt(json, 'aws_eks_access_policy_association', 'Cluster/TeamAccessPolicy').access_scope).toEqual({
+      type: 'namespace',
+      namespaces: ['web'],
+    });
+  });
+});

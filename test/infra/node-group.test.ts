@@ -1,0 +1,112 @@
+import { NODE_MANAGED_POLICIES, NodeGroup, type NodeGroupProps } from '../../infra/constructs/node-group';
+import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from './tf-json';
+
+const base: NodeGroupProps = {
+  clusterName: 'company-prod',
+  nodeGroupName: 'general',
+  subnetIds: ['subnet-a', 'subnet-b'],
+  instanceTypes: ['m6i.large'],
+  minSize: 2,
+  desiredSize: 3,
+  maxSize: 6,
+};
+
+function nodeGroup(overrides: Partial<NodeGroupProps> = {}) {
+  return synthScope((scope) => new NodeGroup(scope, 'NodeGroup', { ...base, ...overrides }));
+}
+
+describe('NodeGroup', () => {
+  test('creates an on-demand AL2023 node group in the subnets with scaling, updates and no SSH by default', () => {
+    const ng = onlyResource(nodeGroup(), 'aws_eks_node_group');
+    const { node_role_arn: _role, depends_on: _deps, ...rest } = ng;
+    expect(rest).toMatchSnapshot();
+    expect(ng).toMatchObject({
+      cluster_name: 'company-prod',
+      node_group_name: 'general',
+      subnet_ids: ['subnet-a', 'subnet-b'],
+      capacity_type: 'ON_DEMAND',
+      ami_type: 'AL2023_x86_64_STANDARD',
+      disk_size: 50,
+      scaling_config: { min_size: 2, desired_size: 3, max_size: 6 },
+      update_config: { max_unavailable_percentage: 33 },
+    });
+    expect(ng.remote_access).toBeUndefined();
+  });
+
+  test('lets the autoscaler own the desired size', () => {
+    expect(onlyResource(nodeGroup(), 'aws_eks_node_group').lifecycle).toEqual({ ignore_changes: ['scaling_config[0].desired_size'] });
+  });
+
+  test('gives the node role exactly the three node policies and trusts only EC2', () => {
+    const json = nodeGroup();
+    const arns = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).map((a) => a.policy_arn).sort();
+    expect(arns).toEqual(NODE_MANAGED_POLICIES.map((p) => `arn:aws:iam::aws:policy/${p}`).sort());
+    const role = onlyResource(json, 'aws_iam_role');
+    expect(role.name).toBe('company-prod-general-node');
+    expect(policyOf(role, 'assume_role_policy').Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
+  });
+
+  test('applies capacity type, AMI, disk size, update budget, labels and taints', () => {
+    const ng = onlyResource(
+      nodeGroup({
+        instanceTypes: ['m7g.large', 'c7g.large'],
+        capacityType: 'SPOT',
+        amiType: 'AL2023_ARM_64_STANDARD',
+        diskSizeGiB: 100,
+        maxUnavailablePercent: 50,
+        labels: { workload: 'batch' },
+        taints: [{ key: 'dedicated', value: 'batch', effect: 'NO_SCHEDULE' }],
+      }),
+      'aws_eks_node_group',
+    );
+    expect(ng).toMatchObject({
+      instance_types: ['m7g.large', 'c7g.large'],
+      capacity_type: 'SPOT',
+      ami_type: 'AL2023_ARM_64_STANDARD',
+      disk_size: 100,
+      update_config: { max_unavailable_percentage: 50 },
+      labels: { workload: 'batch' },
+      taint: [{ key: 'dedicated', value: 'batch', effect: 'NO_SCHEDULE' }],
+    });
+  });
+
+  test('uses the given role name', () => {
+    expect(onlyResource(nodeGroup({ roleName: 'nodes' }), 'aws_iam_role').name).toBe('nodes');
+  });
+
+  test('fails when the sizes are out of order', () => {
+    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, minSize: 4, desiredSize: 3 })).toThrow(
+      `test/NodeGroup: 'minSize' (4) <= 'desiredSize' (3) <= 'maxSize' (6) with maxSize >= 1 does not hold; make minSize <= desiredSize <= maxSize`,
+    );
+  });
+
+  test('fails when no instance type is given', () => {
+    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, instanceTypes: [] })).toThrow(
+      `test/NodeGroup: 'instanceTypes' ([]) is empty; list at least one instance type like "m6i.large"`,
+    );
+  });
+
+  test('fails when an ARM AMI is combined with x86_64 instance types', () => {
+    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, amiType: 'AL2023_ARM_64_STANDARD' })).toThrow(
+      `test/NodeGroup: 'instanceTypes' (["m6i.large"]) are x86_64 but 'amiType' is "AL2023_ARM_64_STANDARD"; use Graviton types like "m7g.large" or an x86_64 amiType`,
+    );
+  });
+
+  test('fails when Graviton instance types run an x86_64 AMI', () => {
+    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, instanceTypes: ['t4g.large'] })).toThrow(
+      `test/NodeGroup: 'instanceTypes' (["t4g.large"]) are ARM (Graviton) but 'amiType' is "AL2023_x86_64_STANDARD"; use an ARM_64 amiType or x86_64 instance types`,
+    );
+  });
+
+  test('fails when the update budget is out of range', () => {
+    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, maxUnavailablePercent: 0 })).toThrow(
+      `test/NodeGroup: 'maxUnavailablePercent' (0) must be a whole number from 1 to 100; EKS rejects other values`,
+    );
+  });
+
+  test('fails when no subnet is given', () => {
+    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, subnetIds: [] })).toThrow(
+      `test/NodeGroup: 'subnetIds' ([]) is empty; pass the private subnets of the cluster's VPC`,
+    );
+  });
+});

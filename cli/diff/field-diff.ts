@@ -2,7 +2,8 @@
  * Field-level comparison of two JSON values. Objects compare key by key (cdktf `//` metadata is
  * ignored), lists of named items by name (see list-keys.ts), single-block lists as the block
  * itself (Terraform's `vpc_config`), other lists of objects by position and lists of plain values
- * as a whole. Values are not masked here; see sensitive-values.ts.
+ * as a whole; strings holding JSON documents (IAM policies) compare as the documents. Values are
+ * not masked here; see sensitive-values.ts.
  */
 import { childPath, itemPath } from './field-path';
 import { keyListItems } from './list-keys';
@@ -54,7 +55,28 @@ function walk(before: unknown, after: unknown, path: string, out: FieldChange[])
     walkList(before, after, path, out);
     return;
   }
+  if (typeof before === 'string' && typeof after === 'string' && before !== after) {
+    // Embedded JSON documents (IAM policies, container definitions) compare field by field.
+    const parsedBefore = parseEmbeddedJson(before);
+    const parsedAfter = parseEmbeddedJson(after);
+    if (parsedBefore !== undefined && parsedAfter !== undefined) {
+      walk(parsedBefore, parsedAfter, path, out);
+      return;
+    }
+  }
   if (!jsonEqual(before, after)) out.push({ path, action: 'changed', before, after });
+}
+
+/** The object or list a string holds as JSON, else undefined. */
+function parseEmbeddedJson(text: string): unknown {
+  const first = text.trimStart().charAt(0);
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function walkList(before: unknown[], after: unknown[], path: string, out: FieldChange[]): void {

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Helpers shared by the pipeline step scripts. Sourced, never run.
+# shellcheck shell=bash
+
+# The calling script's name, for messages.
+SCRIPT_NAME="$(basename "$0" .sh)"
+
+# log MESSAGE...: one line on stderr, prefixed with the step name.
+log() {
+  printf '%s: %s\n' "$SCRIPT_NAME" "$*" >&2
+}
+
+# die MESSAGE...: log and exit 1.
+die() {
+  log "$*"
+  exit 1
+}
+
+# usage_error MESSAGE: a wrong invocation; prints the hint to --help and exits 2.
+usage_error() {
+  printf '%s: %s (see --help)\n' "$SCRIPT_NAME" "$1" >&2
+  exit 2
+}
+
+# need_value OPTION VALUE: fails when an option that takes a value has none.
+need_value() {
+  if [[ -z "${2:-}" || "${2:-}" == --* ]]; then
+    usage_error "$1 needs a value"
+  fi
+}
+
+# require NAME VALUE: fails when a required option is missing.
+require() {
+  if [[ -z "${2:-}" ]]; then
+    usage_error "--$1 is required"
+  fi
+}
+
+# refuse_latest TAG: images are deployed by commit SHA, never by a moving tag.
+refuse_latest() {
+  if [[ "$1" == "latest" ]]; then
+    die "image tag \"latest\" is refused; pass the commit SHA (IMAGE_TAG)"
+  fi
+}
+
+# assume_ci_role ROLE_ARN REGION: exports short-lived credentials of the environment's CI deploy role.
+# GitLab passes its OIDC ID token in DEPLOYKIT_ID_TOKEN (job `id_tokens`) and the role is assumed here
+# with `aws sts assume-role-with-web-identity`; GitHub's configure-aws-credentials step has already put
+# the role's credentials in the environment. The credentials are never printed.
+assume_ci_role() {
+  local role_arn="$1" region="$2" credentials
+  export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
+  if [[ -n "${DEPLOYKIT_ID_TOKEN:-}" ]]; then
+    credentials="$(aws sts assume-role-with-web-identity \
+      --role-arn "$role_arn" \
+      --role-session-name "deploykit-${CI_PIPELINE_ID:-${GITHUB_RUN_ID:-local}}-${CI_JOB_ID:-${GITHUB_RUN_ATTEMPT:-0}}" \
+      --web-identity-token "$DEPLOYKIT_ID_TOKEN" \
+      --duration-seconds 3600 \
+      --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' \
+      --output text)"
+    read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<<"$credentials"
+    export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+    log "assumed $role_arn through OIDC"
+  elif [[ -n "${AWS_ACCESS_KEY_ID:-}" ]]; then
+    log "using the credentials the CI system provided for $role_arn"
+  else
+    die "no AWS credentials: set DEPLOYKIT_ID_TOKEN (GitLab id_tokens) or configure the role before this step"
+  fi
+}
+
+# use_cluster CLUSTER REGION: points kubectl at the EKS cluster through a job-local kubeconfig.
+use_cluster() {
+  KUBECONFIG="$(mktemp -d)/kubeconfig"
+  export KUBECONFIG
+  aws eks update-kubeconfig --name "$1" --region "$2" --kubeconfig "$KUBECONFIG" >/dev/null
+}
+
+# deploykit ARGS...: the deploykit CLI (DEPLOYKIT_CLI overrides the command; default: the built CLI).
+deploykit() {
+  local -a cli
+  read -r -a cli <<<"${DEPLOYKIT_CLI:-node bin/deploykit.js}"
+  command "${cli[@]}" "$@"
+}

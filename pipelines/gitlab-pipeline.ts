@@ -1,0 +1,215 @@
+/**
+ * The GitLab CI pipeline: plain jobs (no templates), `workflow:rules` for merge requests, the default
+ * branch and release tags, `rules:` per job, OIDC `id_tokens` for AWS, `resource_group` per environment.
+ */
+import type { Definitions, EnvironmentDefinition, Tier } from '../config';
+import type { GitlabEnvironment, GitlabJob, GitlabNeed, GitlabPipeline, GitlabRule } from './gitlab-ci-types';
+import { resolvePipelineOptions, type PipelineOptions, type ResolvedPipelineOptions } from './pipeline-options';
+import { deploymentTargets, servicesToBuild } from './promotion';
+import { buildCacheDir, imageArchive, StepCommands, type NotifyVariables } from './step-commands';
+
+/**
+ * Stages, in order: test, build, review, then one stage per environment in definition order holding its
+ * push, plan, apply, deploy and verify jobs (ordered by `needs`). GitLab allows `needs` only on jobs of
+ * the same or an earlier stage, so a stage per environment is what lets staging wait for dev's verify.
+ */
+export function gitlabStages(defs: Definitions): string[] {
+  return ['test', 'build', 'review', ...defs.environments.map((env) => env.name)];
+}
+
+/** The variable that receives the OIDC ID token the step scripts exchange for the deploy role. */
+export const GITLAB_ID_TOKEN_VARIABLE = 'DEPLOYKIT_ID_TOKEN';
+
+const MERGE_REQUEST = '$CI_PIPELINE_SOURCE == "merge_request_event"';
+const RELEASE_TAG = '$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/';
+
+const NOTIFY: NotifyVariables = { version: '"$CI_COMMIT_REF_NAME"', status: '"$CI_JOB_STATUS"', url: '"$CI_PIPELINE_URL"' };
+
+const DEPLOYMENT_TIER: Record<Tier, GitlabEnvironment['deployment_tier']> = {
+  development: 'development',
+  staging: 'staging',
+  production: 'production',
+};
+
+/** Job names, one place. */
+export const gitlabJobName = {
+  test: 'test',
+  build: (service: string) => `build:${service}`,
+  reviewDiff: 'review:diff',
+  reviewPlan: (env: string) => `review:plan:${env}`,
+  push: (env: string) => `push:${env}`,
+  plan: (env: string) => `plan:${env}`,
+  apply: (env: string) => `apply:${env}`,
+  deploy: (env: string) => `deploy:${env}`,
+  verify: (env: string) => `verify:${env}`,
+};
+
+/** The GitLab CI pipeline of a definition set. */
+export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {}): GitlabPipeline {
+  const opts = resolvePipelineOptions(options);
+  const commands = new StepCommands(defs, opts);
+  const defaultBranch = `$CI_COMMIT_BRANCH == ${JSON.stringify(defs.ci.defaultBranch)}`;
+  const jobs: Record<string, GitlabJob> = {};
+
+  jobs[gitlabJobName.test] = {
+    stage: 'test',
+    image: opts.nodeImage,
+    interruptible: true,
+    cache: { key: { files: ['package-lock.json'] }, paths: ['.npm/'] },
+    script: ['npm ci --cache .npm --prefer-offline --no-audit --no-fund', 'npm test'],
+  };
+
+  const services = servicesToBuild(defs);
+  for (const service of services) {
+    jobs[gitlabJobName.build(service)] = {
+      ...dockerJob(opts, 'build'),
+      needs: [],
+      interruptible: true,
+      cache: { key: `buildx-${service}`, paths: [`${buildCacheDir(service)}/`] },
+      before_script: ['apk add --no-cache bash'],
+      script: [commands.buildImage(service)],
+      artifacts: { paths: [imageArchive(service)], expire_in: '1 day' },
+    };
+  }
+
+  jobs[gitlabJobName.reviewDiff] = {
+    stage: 'review',
+    image: '$DEPLOYKIT_TOOLS_IMAGE',
+    variables: { GIT_DEPTH: '0', REVIEW_BASE_SHA: '$CI_MERGE_REQUEST_DIFF_BASE_SHA' },
+    needs: [],
+    interruptible: true,
+    rules: [{ if: MERGE_REQUEST }],
+    script: [...commands.installCli(), commands.review('gitlab')],
+    artifacts: { paths: ['deploykit-diff.md'], expire_in: '1 week' },
+  };
+  for (const env of defs.environments) {
+    jobs[gitlabJobName.reviewPlan(env.name)] = {
+      ...awsJob(defs, 'review'),
+      needs: [],
+      interruptible: true,
+      rules: [{ if: MERGE_REQUEST }],
+      script: [...commands.installCli(), commands.plan(env)],
+    };
+  }
+
+  for (const target of deploymentTargets(defs)) {
+    const env = target.environment;
+    const rule: GitlabRule = { if: target.trigger === 'release-tag' ? RELEASE_TAG : defaultBranch };
+    const after: GitlabNeed[] = target.after ? [need(gitlabJobName.verify(target.after.name), false)] : [];
+    jobs[gitlabJobName.push(env.name)] = {
+      ...dockerJob(opts, env.name),
+      id_tokens: idTokens(defs),
+      needs: [need(gitlabJobName.test, false), ...env.services.map((s) => need(gitlabJobName.build(s.name), true)), ...after],
+      rules: [rule],
+      before_script: ['apk add --no-cache bash aws-cli'],
+      script: commands.pushImages(env),
+    };
+    jobs[gitlabJobName.plan(env.name)] = {
+      ...awsJob(defs, env.name),
+      needs: [need(gitlabJobName.push(env.name), false)],
+      rules: [rule],
+      script: [...commands.installCli(), commands.plan(env)],
+      artifacts: {
+        paths: [`dist/${env.name}/`],
+        exclude: [`dist/${env.name}/terraform/.terraform/**/*`],
+        expire_in: '1 week',
+        access: 'developer',
+      },
+    };
+    jobs[gitlabJobName.apply(env.name)] = {
+      ...awsJob(defs, env.name),
+      ...deployGuard(env, 'prepare'),
+      needs: [need(gitlabJobName.plan(env.name), true)],
+      rules: [target.manualApproval ? { ...rule, when: 'manual' } : rule],
+      script: [commands.apply(env)],
+      after_script: [commands.notify(env, NOTIFY, true)],
+    };
+    jobs[gitlabJobName.deploy(env.name)] = {
+      ...awsJob(defs, env.name),
+      ...deployGuard(env, 'start'),
+      needs: [need(gitlabJobName.apply(env.name), false), need(gitlabJobName.plan(env.name), true)],
+      rules: [rule],
+      script: [commands.deploy(env)],
+      after_script: [commands.notify(env, NOTIFY, true)],
+    };
+    jobs[gitlabJobName.verify(env.name)] = {
+      ...awsJob(defs, env.name),
+      ...deployGuard(env, 'verify'),
+      needs: [need(gitlabJobName.deploy(env.name), false)],
+      rules: [rule],
+      script: commands.verify(env),
+      after_script: [commands.notify(env, NOTIFY, false)],
+    };
+  }
+
+  return {
+    workflow: {
+      rules: [
+        { if: MERGE_REQUEST },
+        // A branch with an open merge request runs the merge-request pipeline only.
+        { if: '$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS', when: 'never' },
+        { if: defaultBranch },
+        { if: RELEASE_TAG },
+        { if: '$CI_COMMIT_BRANCH' },
+      ],
+    },
+    stages: gitlabStages(defs),
+    variables: {
+      IMAGE_TAG: '$CI_COMMIT_SHA',
+      DEPLOYKIT_TOOLS_IMAGE: opts.toolsImage,
+      TF_IN_AUTOMATION: 'true',
+    },
+    jobs,
+  };
+}
+
+/** The pipeline as the plain object written to `.gitlab-ci.yml` (global keys, then jobs). */
+export function gitlabPipelineDocument(pipeline: GitlabPipeline): Record<string, unknown> {
+  return { workflow: pipeline.workflow, stages: pipeline.stages, variables: pipeline.variables, ...pipeline.jobs };
+}
+
+/** Comments above the jobs that need a protected environment. */
+export function gitlabJobComments(defs: Definitions): Record<string, string> {
+  const comments: Record<string, string> = {};
+  for (const target of deploymentTargets(defs).filter((t) => t.manualApproval)) {
+    const name = target.environment.name;
+    comments[gitlabJobName.apply(name)] =
+      `Manual approval: protect the environment "${name}" (Settings > CI/CD > Protected environments, required\n` +
+      `approvals) and the tags v* (Settings > Repository > Protected tags) so only approvers can deploy it.`;
+  }
+  return comments;
+}
+
+function need(job: string, artifacts: boolean): GitlabNeed {
+  return { job, artifacts };
+}
+
+function idTokens(defs: Definitions): GitlabJob['id_tokens'] {
+  return { [GITLAB_ID_TOKEN_VARIABLE]: { aud: `https://${defs.ci.gitlab?.host ?? 'gitlab.com'}` } };
+}
+
+function dockerJob(opts: ResolvedPipelineOptions, stage: string): Pick<GitlabJob, 'stage' | 'image' | 'services' | 'variables'> {
+  return {
+    stage,
+    image: opts.dockerImage,
+    services: [`${opts.dockerImage}-dind`],
+    variables: { DOCKER_TLS_CERTDIR: '/certs' },
+  };
+}
+
+/** A job on the tools image that assumes the environment's deploy role with an OIDC ID token. */
+function awsJob(defs: Definitions, stage: string): Pick<GitlabJob, 'stage' | 'image' | 'id_tokens'> {
+  return { stage, image: '$DEPLOYKIT_TOOLS_IMAGE', id_tokens: idTokens(defs) };
+}
+
+/** One deploy per environment at a time, never cancelled, tracked as a GitLab environment. */
+function deployGuard(
+  env: EnvironmentDefinition,
+  action: GitlabEnvironment['action'],
+): Pick<GitlabJob, 'resource_group' | 'interruptible' | 'environment'> {
+  return {
+    resource_group: env.name,
+    interruptible: false,
+    environment: { name: env.name, action, deployment_tier: DEPLOYMENT_TIER[env.tier] },
+  };
+}

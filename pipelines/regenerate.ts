@@ -1,0 +1,52 @@
+/**
+ * Regeneration of the checked-in pipeline files by `deploykit synth`: from every environment of the
+ * definitions, written only when their content changed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Definitions } from '../config';
+import { generatePipelines, writePipelineFiles } from './pipeline-files';
+import type { PipelineOptions } from './pipeline-options';
+
+/** Options of {@link regeneratePipelines}. */
+export interface RegenerateOptions extends Omit<PipelineOptions, 'configFile'> {
+  /** Repository root the files are written below. */
+  readonly rootDir: string;
+  /**
+   * The definitions file synth read. The pipelines pass it to `deploykit --config` when it lies inside
+   * `rootDir` (CI checks out only the repository).
+   * @default - none: the built-in definitions
+   */
+  readonly configFile?: string;
+}
+
+/** What {@link regeneratePipelines} did. */
+export interface RegenerateResult {
+  /** Files rewritten because their content changed. */
+  readonly written: readonly string[];
+  /** Files already up to date. */
+  readonly unchanged: readonly string[];
+}
+
+/** Renders both pipeline files and writes those that changed. */
+export function regeneratePipelines(defs: Definitions, options: RegenerateOptions): RegenerateResult {
+  const { rootDir, configFile, ...rest } = options;
+  const files = generatePipelines(defs, { ...rest, configFile: repositoryPath(rootDir, configFile) });
+  const changed = files.filter((file) => {
+    const target = join(rootDir, file.path);
+    return !existsSync(target) || readFileSync(target, 'utf8') !== file.content;
+  });
+  writePipelineFiles(rootDir, changed);
+  return {
+    written: changed.map((f) => f.path),
+    unchanged: files.filter((f) => !changed.includes(f)).map((f) => f.path),
+  };
+}
+
+/** `file` relative to `rootDir` with '/' separators, or undefined when it lies outside. */
+function repositoryPath(rootDir: string, file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const path = relative(resolve(rootDir), resolve(file));
+  if (path === '' || path.startsWith('..') || isAbsolute(path)) return undefined;
+  return path.split(sep).join('/');
+}

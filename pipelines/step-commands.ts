@@ -1,0 +1,156 @@
+/**
+ * The shell commands of each pipeline step, identical in GitLab CI and GitHub Actions: both call the
+ * scripts in `pipelines/scripts/` with values derived from the definitions through `config/naming.ts`.
+ * The image tag is always the `IMAGE_TAG` variable, which both pipelines set to the commit SHA.
+ */
+import {
+  ciDeployRoleArn,
+  clusterName,
+  namespaceName,
+  pruneSelector,
+  registryHost,
+  repositoryName,
+  type Definitions,
+  type EnvironmentDefinition,
+} from '../config';
+import type { ResolvedPipelineOptions } from './pipeline-options';
+import { PRUNE_ALLOWLIST } from './prune-allowlist';
+import { commandLine } from './shell-quote';
+
+/** The variable holding the commit SHA, quoted for the shell. */
+export const IMAGE_TAG = '"$IMAGE_TAG"';
+
+/** Where a service's image archive travels between the build and push jobs. */
+export function imageArchive(serviceName: string): string {
+  return `images/${serviceName}.tar`;
+}
+
+/** BuildKit cache directory of a service. */
+export function buildCacheDir(serviceName: string): string {
+  return `.buildx-cache/${serviceName}`;
+}
+
+/** Shell variables (quoted references) a notification reads. */
+export interface NotifyVariables {
+  /** The tag or branch deployed, e.g. `"$CI_COMMIT_REF_NAME"`. */
+  readonly version: string;
+  /** The job outcome, e.g. `"$CI_JOB_STATUS"`. */
+  readonly status: string;
+  /** Link to the pipeline run, e.g. `"$CI_PIPELINE_URL"`. */
+  readonly url: string;
+}
+
+/** Shell commands of the pipeline steps of one definition set. */
+export class StepCommands {
+  constructor(
+    private readonly defs: Definitions,
+    private readonly options: ResolvedPipelineOptions,
+  ) {}
+
+  private script(name: string): string {
+    return `${this.options.scriptsDir}/${name}`;
+  }
+
+  /** `npm ci` and the build of the deploykit CLI the later steps run. */
+  installCli(): string[] {
+    return ['npm ci --no-audit --no-fund', 'npm run build'];
+  }
+
+  /** Builds one service image tagged with the commit SHA. */
+  buildImage(serviceName: string): string {
+    return commandLine(this.script('build-image.sh'), [
+      ['--service', serviceName],
+      ['--tag', IMAGE_TAG],
+      ['--context', this.options.buildContext(serviceName)],
+      ['--archive', imageArchive(serviceName)],
+      ['--cache-dir', buildCacheDir(serviceName)],
+    ]);
+  }
+
+  /** Pushes every service the environment runs to the environment's ECR registry. */
+  pushImages(env: EnvironmentDefinition): string[] {
+    return env.services.map((service) =>
+      commandLine(this.script('ecr-push.sh'), [
+        ['--archive', imageArchive(service.name)],
+        ['--service', service.name],
+        ['--tag', IMAGE_TAG],
+        ['--registry', registryHost(env)],
+        ['--repository', repositoryName(service)],
+        ['--region', env.region],
+        ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ]),
+    );
+  }
+
+  /** Synthesizes the environment with the commit's image tag and saves `tfplan`. */
+  plan(env: EnvironmentDefinition): string {
+    return commandLine(this.script('terraform-plan.sh'), [
+      ['--env', env.name],
+      ['--image-tag', IMAGE_TAG],
+      ['--region', env.region],
+      ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ['--config', this.options.configFile],
+    ]);
+  }
+
+  /** Applies the saved plan. */
+  apply(env: EnvironmentDefinition): string {
+    return commandLine(this.script('terraform-apply.sh'), [
+      ['--env', env.name],
+      ['--region', env.region],
+      ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+    ]);
+  }
+
+  /** Server-side applies the environment's Kubernetes objects, pruning by the environment's labels. */
+  deploy(env: EnvironmentDefinition): string {
+    return commandLine(this.script('deploy.sh'), [
+      ['--env', env.name],
+      ['--cluster', clusterName(this.defs.system, env)],
+      ['--region', env.region],
+      ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ['--selector', pruneSelector(this.defs.system, env)],
+      ...PRUNE_ALLOWLIST.map((kind) => ['--prune-allowlist', kind] as const),
+    ]);
+  }
+
+  /** Waits for each service's rollout and smoke-tests it; rolls back on failure. */
+  verify(env: EnvironmentDefinition): string[] {
+    return env.services.map((service) =>
+      commandLine(this.script('verify.sh'), [
+        ['--cluster', clusterName(this.defs.system, env)],
+        ['--region', env.region],
+        ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+        ['--namespace', namespaceName(service)],
+        ['--deployment', service.name],
+        ['--timeout', String(service.progressDeadlineSeconds)],
+        ['--port', String(service.servicePort)],
+        ['--path', service.health.readinessPath],
+        ['--image', this.options.curlImage],
+      ]),
+    );
+  }
+
+  /**
+   * Posts the outcome to the chat webhook when `DEPLOYKIT_CHAT_WEBHOOK` is set. `run` names the shell
+   * variables (quoted, e.g. `"$CI_JOB_STATUS"`) holding the version, the job status and the pipeline link.
+   */
+  notify(env: EnvironmentDefinition, run: NotifyVariables, onlyFailure: boolean): string {
+    return commandLine(this.script('notify.sh'), [
+      ['--env', env.name],
+      ['--version', run.version],
+      ['--status', run.status],
+      ['--url', run.url],
+      ...(onlyFailure ? ['--only-failure'] : []),
+    ]);
+  }
+
+  /** Synthesizes the head, diffs it against the base and posts the report. */
+  review(platform: 'gitlab' | 'github'): string {
+    return commandLine(this.script('review.sh'), [
+      ['--base', '"$REVIEW_BASE_SHA"'],
+      ['--platform', platform],
+      ['--config', this.options.configFile],
+    ]);
+  }
+}

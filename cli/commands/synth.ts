@@ -1,4 +1,5 @@
 import { loadDefinitions } from '../../config';
+import { regeneratePipelines } from '../../pipelines/regenerate';
 import type { Command } from '../main';
 import { synthesize } from '../synth';
 
@@ -11,12 +12,17 @@ export const synthCommand: Command = {
   --config <file>     definitions: .ts/.js module (default export) or .json/.yaml file (default: built-in example)
   --out <dir>         output directory, replaced atomically (default: dist)
   --image-tag <tag>   image tag for every service, e.g. the commit SHA (default: each service's image.tag)
+  --pipelines-dir <dir>  where .gitlab-ci.yml and .github/workflows/deploy.yml are regenerated from every
+                      environment, after a successful synth (default: .)
+  --no-pipelines      do not regenerate the pipeline files
   --quiet             print nothing on success`,
   options: {
     env: { type: 'string', multiple: true },
     config: { type: 'string' },
     out: { type: 'string', default: 'dist' },
     'image-tag': { type: 'string' },
+    'pipelines-dir': { type: 'string', default: '.' },
+    'no-pipelines': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
   run(values) {
@@ -28,6 +34,10 @@ export const synthCommand: Command = {
       environments: values.env as string[] | undefined,
       imageTag: values['image-tag'] as string | undefined,
     });
+    // Only after the whole synth succeeded, and from every environment even when --env filtered it.
+    const pipelines = values['no-pipelines']
+      ? undefined
+      : regeneratePipelines(defs, { rootDir: values['pipelines-dir'] as string, configFile: values.config as string | undefined });
     if (!values.quiet) {
       const width = Math.max(...summaries.map((s) => s.name.length), 3);
       const lines = summaries.map(
@@ -38,6 +48,10 @@ export const synthCommand: Command = {
       process.stdout.write(
         `deploykit synth → ${outDir}/\n${lines.join('\n')}\n  ${summaries.length} environment(s) in ${Math.round(performance.now() - started)} ms\n`,
       );
+      if (pipelines) {
+        const state = [...pipelines.written.map((p) => `${p} written`), ...pipelines.unchanged.map((p) => `${p} up to date`)];
+        process.stdout.write(`  pipelines: ${state.join(', ')}\n`);
+      }
     }
     return 0;
   },

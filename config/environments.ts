@@ -25,7 +25,7 @@ export const exampleDefinitions = {
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
       env: { LOG_LEVEL: 'info', API_URL: 'http://company-api.company-api.svc.cluster.local' },
-      egress: [{ cidr: '10.0.0.0/8', ports: [80], description: 'company-api inside the cluster' }],
+      egress: [{ cidr: '10.0.0.0/8', ports: [8080], description: 'company-api pods (NetworkPolicy sees the container port)' }],
       ingressFromNamespaces: ['ingress-nginx'],
     },
     'company-api': {

@@ -184,7 +184,7 @@ describe('WebService defaults (staging company-web)', () => {
           { protocol: 'TCP', port: 53 },
         ],
       },
-      { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { NODE_MANAGED_POLICIES, NodeGroup, type NodeGroupProps } from '../../infra/constructs/node-group';
 import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from './tf-json';
 
@@ -107,6 +108,15 @@ describe('NodeGroup', () => {
   test('fails when no subnet is given', () => {
     expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, subnetIds: [] })).toThrow(
       `test/NodeGroup: 'subnetIds' ([]) is empty; pass the private subnets of the cluster's VPC`,
+    );
+  });
+});
+
+describe('NodeGroup with a cluster reference', () => {
+  test('fails when clusterName is a reference and no roleName is given', () => {
+    const stack = emptyStack();
+    expect(() => new NodeGroup(stack, 'NodeGroup', { ...base, clusterName: Token.asString({ resolve: () => 'x' }) })).toThrow(
+      `test/NodeGroup: 'roleName' is required when 'clusterName' is a reference to another resource; pass the node role name`,
     );
   });
 });

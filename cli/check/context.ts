@@ -1,0 +1,93 @@
+/**
+ * What rules read: per environment the resolved definitions, the parsed Terraform configuration
+ * and Kubernetes objects; per project the pipeline files. Each file is read and parsed once.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Definitions, EnvironmentDefinition, SystemDefinition } from '../../config';
+import { KubernetesObjects, type KubernetesObject } from './kubernetes-objects';
+import { readPipelineFiles, type PipelineFile } from './pipeline-files';
+import { TerraformConfig } from './terraform-config';
+
+/** One environment as the rules see it. */
+export interface CheckContext {
+  readonly system: SystemDefinition;
+  readonly definitions: Definitions;
+  readonly env: EnvironmentDefinition;
+  readonly terraform: TerraformConfig;
+  /** Path of the Terraform file relative to the synth output. */
+  readonly terraformFile: string;
+  readonly kubernetes: KubernetesObjects;
+  /** The moment "now" for date-dependent rules (EKS support windows). */
+  readonly now: Date;
+}
+
+/** Every environment at once, and the pipeline files. */
+export interface ProjectContext {
+  readonly definitions: Definitions;
+  readonly environments: readonly CheckContext[];
+  /** Pipeline files present; empty when none were generated. */
+  readonly pipelines: readonly PipelineFile[];
+  readonly now: Date;
+}
+
+/** Where the synthesized files are. */
+export interface LoadOptions {
+  /** Synth output directory (holds `manifest.json` and `<env>/…`). */
+  readonly dir: string;
+  /** Project root holding the pipeline files; undefined skips the CI rules. */
+  readonly projectRoot?: string;
+  /** Environments to check. @default - all */
+  readonly environments?: readonly EnvironmentDefinition[];
+  /** @default - the current time */
+  readonly now?: Date;
+}
+
+interface Manifest {
+  readonly environments?: Record<string, { readonly terraform?: string[]; readonly kubernetes?: string[] }>;
+}
+
+/** Thrown when the synth output lacks an environment's files. */
+export class CheckInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckInputError';
+  }
+}
+
+function listYaml(dir: string, prefix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => `${prefix}/${f}`);
+}
+
+/** Reads the synth output and pipeline files into contexts. @throws CheckInputError */
+export function loadProject(definitions: Definitions, options: LoadOptions): ProjectContext {
+  const now = options.now ?? new Date();
+  const manifestPath = join(options.dir, 'manifest.json');
+  const manifest: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
+  const yaml = require('yaml') as typeof import('yaml');
+  const envs = options.environments ?? definitions.environments;
+  const environments = envs.map((env): CheckContext => {
+    const listed = manifest.environments?.[env.name];
+    const terraformFile = listed?.terraform?.find((f) => f.endsWith('.tf.json')) ?? `${env.name}/terraform/cdk.tf.json`;
+    const tfPath = join(options.dir, terraformFile);
+    if (!existsSync(tfPath)) {
+      throw new CheckInputError(
+        `${tfPath} does not exist; environment '${env.name}' has no synth output there. Run 'deploykit synth --out ${options.dir}' or omit --dir`,
+      );
+    }
+    const terraform = new TerraformConfig(JSON.parse(readFileSync(tfPath, 'utf8')) as Record<string, unknown>);
+    const kubernetes = new KubernetesObjects();
+    const k8sFiles = listed?.kubernetes ?? listYaml(join(options.dir, env.name, 'kubernetes'), `${env.name}/kubernetes`);
+    for (const file of k8sFiles) {
+      const docs = yaml.parseAllDocuments(readFileSync(join(options.dir, file), 'utf8'));
+      kubernetes.add(docs.map((d) => d.toJS() as KubernetesObject).filter(Boolean), file);
+    }
+    return { system: definitions.system, definitions, env, terraform, terraformFile, kubernetes, now };
+  });
+  const pipelines = options.projectRoot === undefined ? [] : readPipelineFiles(options.projectRoot);
+  return { definitions, environments, pipelines, now };
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs rules over a loaded project, applies the environments' reviewed suppressions and sorts the
+ * findings deterministically (environment in definition order, rule id, target, value).
+ */
+import type { ProjectContext } from './context';
+import { unusedSuppressionRule } from './rules/check-suppressions';
+import type { CheckReport, Finding, FindingInput, Rule, RuleMetadata, SuppressedFinding } from './types';
+
+/** Sort key order of findings. */
+function compareFindings(envOrder: readonly string[]) {
+  const rank = (env: string | undefined) => (env === undefined ? -1 : envOrder.indexOf(env));
+  return (a: Finding, b: Finding): number =>
+    rank(a.environment) - rank(b.environment) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.target.localeCompare(b.target) ||
+    a.value.localeCompare(b.value) ||
+    a.message.localeCompare(b.message);
+}
+
+function toFinding(rule: RuleMetadata, input: FindingInput, environment: string | undefined, defaultFile: string | undefined): Finding {
+  return {
+    ruleId: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    environment,
+    target: input.target,
+    value: input.value,
+    message: input.message ?? rule.title,
+    fix: input.fix ?? rule.fix,
+    file: input.file ?? defaultFile,
+    upstream: rule.upstream,
+  };
+}
+
+/** Evaluates `rules` over `project`; suppressions come from each environment's definition. */
+export function runRules(project: ProjectContext, rules: readonly Rule[], notes: readonly string[] = []): CheckReport {
+  const raw: Finding[] = [];
+  for (const rule of rules) {
+    if (rule.scope === 'environment') {
+      for (const ctx of project.environments) {
+        for (const input of rule.check(ctx)) raw.push(toFinding(rule, input, ctx.env.name, ctx.terraformFile));
+      }
+    } else {
+      for (const input of rule.check(project)) raw.push(toFinding(rule, input, input.environment, input.file));
+    }
+  }
+
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  const used = new Set<object>();
+  for (const finding of raw) {
+    const candidates = project.environments.filter((c) => finding.environment === undefined || c.env.name === finding.environment);
+    const suppression = candidates
+      .flatMap((c) => c.env.suppressions)
+      .find((s) => s.rule === finding.ruleId && s.target === finding.target);
+    if (suppression) {
+      used.add(suppression);
+      suppressed.push({ ...finding, reason: suppression.reason });
+    } else {
+      findings.push(finding);
+    }
+  }
+  for (const ctx of project.environments) {
+    ctx.env.suppressions.forEach((s, i) => {
+      if (used.has(s)) return;
+      findings.push(
+        toFinding(
+          unusedSuppressionRule,
+          {
+            target: `${ctx.env.name}.suppressions[${i}]`,
+            value: `${s.rule} ${s.target}`,
+            message: `suppression of ${s.rule} on '${s.target}' matches no finding`,
+          },
+          ctx.env.name,
+          undefined,
+        ),
+      );
+    });
+  }
+  const envOrder = project.environments.map((c) => c.env.name);
+  const rulesRun: RuleMetadata[] = [...rules, unusedSuppressionRule].map(metadataOf).sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    findings: findings.sort(compareFindings(envOrder)),
+    suppressed: suppressed.sort(compareFindings(envOrder)) as SuppressedFinding[],
+    notes,
+    environments: envOrder,
+    rules: rulesRun,
+  };
+}
+
+/** The descriptive fields of a rule (drops the check function). */
+export function metadataOf(rule: RuleMetadata): RuleMetadata {
+  const { id, name, severity, layer, title, fix, upstream, helpUri } = rule;
+  return { id, name, severity, layer, title, fix, upstream, helpUri };
+}
+
+/** True when the report has an unsuppressed finding at or above `threshold`. */
+export function failsAt(report: CheckReport, threshold: 'error' | 'warning'): boolean {
+  return report.findings.some((f) => threshold === 'warning' || f.severity === 'error');
+}

@@ -1,0 +1,137 @@
+/**
+ * Cross-layer cluster rules: the node groups can hold every workload at maximum scale, pods spread
+ * over the zones the node groups span, and HPAs run only where the metrics-server add-on does.
+ */
+import { cpuMillicores, memoryMiB } from '../../../config';
+import { allocatable } from '../../../k8s/cluster-capacity';
+import { containersOf, podTemplateOf, selects, targetOf } from '../kubernetes-objects';
+import { block, blocks, strings, type TerraformConfig } from '../terraform-config';
+import type { EnvironmentRule } from '../types';
+import { replicaBounds } from './kubernetes-workloads';
+import { subnetZones } from './terraform-eks';
+
+/** The instance type managed node groups use when `instance_types` is unset. */
+const DEFAULT_INSTANCE_TYPE = 't3.medium';
+const ZONE_KEY = 'topology.kubernetes.io/zone';
+
+interface Amount {
+  cpu: number;
+  memory: number;
+}
+
+/** Node groups that take ordinary pods (no NoSchedule/NoExecute taints), with their per-node allocatable. */
+function schedulableGroups(tf: TerraformConfig) {
+  return tf
+    .ofType('aws_eks_node_group')
+    .filter((ng) => !blocks(ng.values.taint).some((t) => t.effect === 'NO_SCHEDULE' || t.effect === 'NO_EXECUTE'))
+    .map((ng) => {
+      const types = strings(ng.values.instance_types);
+      const nodes = (types.length ? types : [DEFAULT_INSTANCE_TYPE]).map((t) => ({ type: t, node: allocatable(t) }));
+      const known = nodes.filter((n): n is { type: string; node: NonNullable<typeof n.node> } => n.node !== undefined);
+      const smallest = known.reduce<(typeof known)[number] | undefined>((a, b) => (!a || b.node.cpuMillicores + b.node.memoryMiB < a.node.cpuMillicores + a.node.memoryMiB ? b : a), undefined);
+      const max = Number(block(ng.values.scaling_config).max_size ?? 0);
+      return { ng, smallest, unknown: nodes.length !== known.length, max };
+    });
+}
+
+function quantity(parse: (q: string) => number, value: string | undefined): number {
+  if (!value) return 0;
+  try {
+    return parse(value);
+  } catch {
+    return 0;
+  }
+}
+
+export const capacityAtMaxScale: EnvironmentRule = {
+  id: 'DK-X-006',
+  name: 'NodeGroupsHoldMaxScale',
+  scope: 'environment',
+  severity: 'error',
+  layer: 'cross-layer',
+  title: 'The node groups at max size can hold every workload at its maximum replicas (sum of requests)',
+  fix: "raise the node groups' maxSize or instance size, or lower maxReplicas or requests",
+  upstream: [],
+  helpUri: 'https://docs.aws.amazon.com/eks/latest/best-practices/cas.html',
+  *check({ kubernetes, terraform: tf }) {
+    const groups = schedulableGroups(tf);
+    if (groups.length === 0 || groups.some((g) => g.unknown || !g.smallest)) return;
+    const supply: Amount = { cpu: 0, memory: 0 };
+    let largest: Amount = { cpu: 0, memory: 0 };
+    for (const g of groups) {
+      const node = g.smallest!.node;
+      supply.cpu += g.max * node.cpuMillicores;
+      supply.memory += g.max * node.memoryMiB;
+      largest = { cpu: Math.max(largest.cpu, node.cpuMillicores), memory: Math.max(largest.memory, node.memoryMiB) };
+    }
+    const demand: Amount = { cpu: 0, memory: 0 };
+    const parts: string[] = [];
+    for (const w of [...kubernetes.ofKind('Deployment'), ...kubernetes.ofKind('StatefulSet')]) {
+      const pod = podTemplateOf(w);
+      if (!pod) continue;
+      const perPod = containersOf(pod.spec).reduce(
+        (sum, c) => ({ cpu: sum.cpu + quantity(cpuMillicores, c.resources?.requests?.cpu), memory: sum.memory + quantity(memoryMiB, c.resources?.requests?.memory) }),
+        { cpu: 0, memory: 0 },
+      );
+      const { max } = replicaBounds(kubernetes, w);
+      demand.cpu += max * perPod.cpu;
+      demand.memory += max * perPod.memory;
+      parts.push(`${w.metadata.name} ${max} × ${perPod.cpu}m/${perPod.memory}Mi`);
+      if (perPod.cpu > largest.cpu || perPod.memory > largest.memory) {
+        yield { target: targetOf(w), value: `${perPod.cpu}m/${perPod.memory}Mi per pod`, message: `one pod requests more than the largest node offers (${largest.cpu}m/${largest.memory}Mi)`, file: kubernetes.fileOf(w) };
+      }
+    }
+    const target = groups.length === 1 ? groups[0].ng.address : (tf.ofType('aws_eks_cluster')[0]?.address ?? 'aws_eks_node_group');
+    const nodes = groups.map((g) => `${g.ng.address} ${g.max} × ${g.smallest!.type}`).join(', ');
+    if (demand.cpu > supply.cpu) {
+      yield { target, value: `cpu ${demand.cpu}m > ${supply.cpu}m`, message: `workloads at max replicas request ${demand.cpu}m CPU (${parts.join(', ')}); node groups at max size offer ${supply.cpu}m (${nodes})` };
+    }
+    if (demand.memory > supply.memory) {
+      yield { target, value: `memory ${demand.memory}Mi > ${supply.memory}Mi`, message: `workloads at max replicas request ${demand.memory}Mi memory (${parts.join(', ')}); node groups at max size offer ${supply.memory}Mi (${nodes})` };
+    }
+  },
+};
+
+export const zoneSpread: EnvironmentRule = {
+  id: 'DK-X-007',
+  name: 'PodsSpreadOverZones',
+  scope: 'environment',
+  severity: 'error',
+  layer: 'cross-layer',
+  title: 'Replicated workloads spread over zones, and the node groups span at least two zones',
+  fix: `add a topologySpreadConstraint on ${ZONE_KEY} selecting the pods, and give node groups private subnets in two or more zones`,
+  upstream: [{ tool: 'Polaris', id: 'topologySpreadConstraint' }, { tool: 'kube-score', id: 'deployment-replicas / pod topology' }],
+  helpUri: 'https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/',
+  *check({ kubernetes, terraform: tf }) {
+    for (const ng of tf.ofType('aws_eks_node_group')) {
+      const { zones, unresolved } = subnetZones(tf, ng.values.subnet_ids);
+      if (unresolved === 0 && zones.size < 2) yield { target: ng.address, value: JSON.stringify([...zones].sort()), message: `the node group's subnets span ${zones.size} availability zone(s); its pods cannot survive a zone outage` };
+    }
+    for (const d of kubernetes.ofKind('Deployment')) {
+      const pod = podTemplateOf(d);
+      if (!pod || replicaBounds(kubernetes, d).max < 2) continue;
+      const spread = (pod.spec.topologySpreadConstraints ?? []).some((t) => t.topologyKey === ZONE_KEY && selects(t.labelSelector, pod.labels));
+      if (!spread) yield { target: targetOf(d), value: 'no zone spread', message: `no topologySpreadConstraint on ${ZONE_KEY} selects the pods`, file: kubernetes.fileOf(d) };
+    }
+  },
+};
+
+export const hpaNeedsMetricsServer: EnvironmentRule = {
+  id: 'DK-X-008',
+  name: 'HpaNeedsMetricsServer',
+  scope: 'environment',
+  severity: 'error',
+  layer: 'cross-layer',
+  title: 'HorizontalPodAutoscalers exist only where the cluster runs the metrics-server add-on',
+  fix: 'add aws_eks_addon { addon_name = "metrics-server" } to the cluster, or remove autoscaling',
+  upstream: [],
+  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/metrics-server.html',
+  *check({ kubernetes, terraform: tf }) {
+    if (tf.ofType('aws_eks_addon').some((a) => a.values.addon_name === 'metrics-server')) return;
+    for (const hpa of kubernetes.ofKind('HorizontalPodAutoscaler')) {
+      yield { target: targetOf(hpa), value: 'no metrics-server add-on', message: 'the cluster has no aws_eks_addon "metrics-server", so the HPA gets no metrics', file: kubernetes.fileOf(hpa) };
+    }
+  },
+};
+
+export const CROSS_LAYER_CLUSTER_RULES: readonly EnvironmentRule[] = [capacityAtMaxScale, zoneSpread, hpaNeedsMetricsServer];

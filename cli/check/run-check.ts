@@ -1,0 +1,56 @@
+/**
+ * `deploykit check` as a function: synthesize into a throwaway directory (or read an existing
+ * synth output), load each file once, run the rules and return the report.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Definitions } from '../../config';
+import { loadProject } from './context';
+import { runRules } from './engine';
+import { PIPELINE_FILES } from './pipeline-files';
+import { builtInRules } from './registry';
+import type { CheckReport, Rule } from './types';
+
+/** Options of {@link runCheck}. */
+export interface CheckOptions {
+  /** Environments to check. @default - all */
+  readonly environments?: readonly string[];
+  /** Synth output to read. @default - synthesize into a temporary directory first */
+  readonly dir?: string;
+  /** Project root holding the pipeline files. @default - CI rules are skipped with a note */
+  readonly projectRoot?: string;
+  /** Image tag to synthesize with when `dir` is not given. @default - each service's image.tag */
+  readonly imageTag?: string;
+  /** "Now" for date-dependent rules. @default - the current time */
+  readonly now?: Date;
+  /** Rules to run. @default - every built-in rule */
+  readonly rules?: readonly Rule[];
+}
+
+/** Checks the definitions' synth output. @throws ConfigError for unknown environments, CheckInputError for missing output. */
+export function runCheck(definitions: Definitions, options: CheckOptions = {}): CheckReport {
+  const { selectEnvironments, synthesize } = require('../synth') as typeof import('../synth');
+  const environments = selectEnvironments(definitions, options.environments);
+  let dir = options.dir;
+  let temp: string | undefined;
+  if (dir === undefined) {
+    temp = mkdtempSync(join(tmpdir(), 'deploykit-check-'));
+    dir = join(temp, 'dist');
+    synthesize(definitions, { outDir: dir, environments: environments.map((e) => e.name), imageTag: options.imageTag });
+  }
+  try {
+    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now });
+    const notes: string[] = [];
+    if (project.pipelines.length === 0) {
+      notes.push(
+        options.projectRoot === undefined
+          ? 'CI rules skipped: no project root given for the pipeline files'
+          : `CI rules skipped: neither ${PIPELINE_FILES.gitlab} nor ${PIPELINE_FILES.github} exists in ${options.projectRoot}`,
+      );
+    }
+    return runRules(project, options.rules ?? builtInRules(), notes);
+  } finally {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
+}

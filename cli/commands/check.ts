@@ -1,0 +1,81 @@
+import { relative } from 'node:path';
+import { ConfigError, DefinitionsFileError, loadDefinitions } from '../../config';
+import type { Command } from '../main';
+import { UsageError } from '../usage-error';
+
+const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+const SEVERITIES = ['error', 'warning'] as const;
+
+/** `deploykit check`: policy and cross-layer guardrails over the synth output and pipeline files. */
+export const checkCommand: Command = {
+  summary: 'check the synthesized output against built-in policy and cross-layer rules',
+  usage: `Usage: deploykit check [--env <name>]... [--config <file>] [--dir <synth output>] [--format table|json|sarif] [--severity error|warning]
+       deploykit check --list-rules [--format table|markdown|json]
+
+  --env <name>          environment to check (repeatable) (default: all)
+  --config <file>       definitions: .ts/.js module or .json/.yaml file (default: built-in example)
+  --dir <dir>           existing synth output to check (default: synthesize into a temporary directory first)
+  --project-dir <dir>   project root holding .gitlab-ci.yml and .github/workflows/deploy.yml (default: .)
+  --image-tag <tag>     image tag to synthesize with when --dir is not given (default: each service's image.tag)
+  --format <format>     table, json or sarif (SARIF 2.1.0 for GitHub code scanning) (default: table)
+  --severity <level>    lowest severity that fails the run: error or warning (default: error)
+  --list-rules          print the rules instead of checking
+
+Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usage or other error.`,
+  options: {
+    env: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    dir: { type: 'string' },
+    'project-dir': { type: 'string', default: '.' },
+    'image-tag': { type: 'string' },
+    format: { type: 'string', default: 'table' },
+    severity: { type: 'string', default: 'error' },
+    'list-rules': { type: 'boolean', default: false },
+  },
+  run(values) {
+    const format = values.format as string;
+    const severity = values.severity as string;
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format (${JSON.stringify(format)}) must be one of ${FORMATS.join(', ')}`);
+    if (!(SEVERITIES as readonly string[]).includes(severity)) throw new UsageError(`--severity (${JSON.stringify(severity)}) must be error or warning`);
+
+    if (values['list-rules']) {
+      const { builtInRules } = require('../check/registry') as typeof import('../check/registry');
+      const { metadataOf } = require('../check/engine') as typeof import('../check/engine');
+      const { unusedSuppressionRule } = require('../check/rules/check-suppressions') as typeof import('../check/rules/check-suppressions');
+      const rules = [...builtInRules(), unusedSuppressionRule].map(metadataOf);
+      const table = require('../check/format/rule-table') as typeof import('../check/format/rule-table');
+      const text = format === 'markdown' ? table.ruleTableMarkdown(rules) : format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : table.ruleTableText(rules);
+      process.stdout.write(text);
+      return 0;
+    }
+    if (format === 'markdown') throw new UsageError('--format markdown is only for --list-rules; use table, json or sarif');
+
+    const { runCheck } = require('../check/run-check') as typeof import('../check/run-check');
+    const { CheckInputError } = require('../check/context') as typeof import('../check/context');
+    let report;
+    try {
+      const defs = loadDefinitions(values.config as string | undefined);
+      report = runCheck(defs, {
+        environments: values.env as string[] | undefined,
+        dir: values.dir as string | undefined,
+        projectRoot: values['project-dir'] as string,
+        imageTag: values['image-tag'] as string | undefined,
+      });
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof DefinitionsFileError || err instanceof CheckInputError) {
+        process.stderr.write(`deploykit check: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    if (format === 'json') process.stdout.write((require('../check/format/json') as typeof import('../check/format/json')).formatJson(report));
+    else if (format === 'sarif') {
+      const dir = values.dir as string | undefined;
+      const prefix = dir === undefined ? undefined : relative(process.cwd(), dir).split('\\').join('/') || '.';
+      const version = (require('../../package.json') as { version: string }).version;
+      process.stdout.write((require('../check/format/sarif') as typeof import('../check/format/sarif')).formatSarif(report, { outputPrefix: prefix, version }));
+    } else process.stdout.write((require('../check/format/table') as typeof import('../check/format/table')).formatTable(report));
+    const { failsAt } = require('../check/engine') as typeof import('../check/engine');
+    return failsAt(report, severity as 'error' | 'warning') ? 1 : 0;
+  },
+};

@@ -104,3 +104,6 @@ export function pruneSelector(system: SystemDefinition, env: EnvironmentDefiniti
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 }
+
+/** ServiceAccount annotation holding the ARN of the IAM role its pods assume (`workloadRoleArn`). */
+export const SERVICE_ACCOUNT_ROLE_ANNOTATION = 'deploykit.io/iam-role-arn';

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Command> = {
   synth: () => require('./commands/synth').synthCommand,
   config: () => require('./commands/config').configCommand,
   schema: () => require('./commands/schema').schemaCommand,
+  check: () => require('./commands/check').checkCommand,
   diff: () => require('./commands/diff').diffCommand,
   graph: () => require('./commands/graph').graphCommand,
 };

@@ -6,15 +6,18 @@ import type { ProjectContext } from './context';
 import { unusedSuppressionRule } from './rules/check-suppressions';
 import type { CheckReport, Finding, FindingInput, Rule, RuleMetadata, SuppressedFinding } from './types';
 
+/** Code-point order: the same on every machine, unlike localeCompare. */
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Sort key order of findings. */
 function compareFindings(envOrder: readonly string[]) {
   const rank = (env: string | undefined) => (env === undefined ? -1 : envOrder.indexOf(env));
   return (a: Finding, b: Finding): number =>
     rank(a.environment) - rank(b.environment) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.target.localeCompare(b.target) ||
-    a.value.localeCompare(b.value) ||
-    a.message.localeCompare(b.message);
+    byCodePoint(a.ruleId, b.ruleId) ||
+    byCodePoint(a.target, b.target) ||
+    byCodePoint(a.value, b.value) ||
+    byCodePoint(a.message, b.message);
 }
 
 function toFinding(rule: RuleMetadata, input: FindingInput, environment: string | undefined, defaultFile: string | undefined): Finding {
@@ -78,7 +81,7 @@ export function runRules(project: ProjectContext, rules: readonly Rule[], notes:
     });
   }
   const envOrder = project.environments.map((c) => c.env.name);
-  const rulesRun: RuleMetadata[] = [...rules, unusedSuppressionRule].map(metadataOf).sort((a, b) => a.id.localeCompare(b.id));
+  const rulesRun: RuleMetadata[] = [...rules, unusedSuppressionRule].map(metadataOf).sort((a, b) => byCodePoint(a.id, b.id));
   return {
     findings: findings.sort(compareFindings(envOrder)),
     suppressed: suppressed.sort(compareFindings(envOrder)) as SuppressedFinding[],

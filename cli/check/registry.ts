@@ -30,5 +30,5 @@ export function builtInRules(): readonly Rule[] {
     const [, layer, n] = /^DK-([A-Z0-9]+)-(\d+)$/.exec(id) ?? [];
     return `${['TF', 'K8S', 'CI', 'X', 'CHK'].indexOf(layer)}-${n}`;
   };
-  return rules.sort((a, b) => order(a.id).localeCompare(order(b.id)));
+  return rules.sort((a, b) => (order(a.id) < order(b.id) ? -1 : order(a.id) > order(b.id) ? 1 : 0));
 }

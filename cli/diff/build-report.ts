@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDefinitions, type Definitions } from '../../config';
-import { synthesize } from '../synth';
 import { compareOutputs } from './compare-outputs';
 import { DiffError } from './diff-error';
 import type { DiffReport } from './report';
@@ -64,6 +63,8 @@ function tiersOf(defs: Definitions): Map<string, string> {
 function resolveSide(side: 'base' | 'head', spec: string | undefined, options: DiffOptions, cwd: string, outDir: string): ResolvedSide {
   if (spec === undefined) {
     const defs = loadDefinitions(options.config === undefined ? undefined : resolve(cwd, options.config));
+    // Loaded only when a side is synthesized: reading two directories needs neither cdktf nor cdk8s.
+    const { synthesize } = require('../synth') as typeof import('../synth');
     synthesize(defs, { outDir, environments: options.environments, imageTag: options.imageTag });
     return { output: readSynthOutput(outDir, `--${side}`), label: 'working tree', tiers: tiersOf(defs) };
   }

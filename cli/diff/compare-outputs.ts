@@ -8,7 +8,7 @@ import type { RawChange } from './raw-change';
 import { addCounts, countItems, type DiffReport, type EnvironmentDiff, type ItemChange } from './report';
 import { evaluateRisks } from './risk-rules';
 import { maskedFields } from './sensitive-values';
-import type { EnvironmentOutput, SynthOutput } from './synth-output';
+import { changedKubernetesObjects, type EnvironmentOutput, type SynthOutput } from './synth-output';
 import { diffTerraform } from './terraform-diff';
 import { terraformItems } from './terraform-items';
 
@@ -48,6 +48,9 @@ function compareEnvironment(
   tiers: ReadonlyMap<string, string>,
 ): EnvironmentDiff {
   const production = isProduction(name, tiers);
+  if (base && head && base.fingerprint !== undefined && base.fingerprint === head.fingerprint) {
+    return { name, production, status: 'compared', counts: countItems([]), terraform: [], kubernetes: [] };
+  }
   const before = base ?? EMPTY;
   const after = head ?? EMPTY;
   const finish = (raw: RawChange): ItemChange => ({
@@ -60,7 +63,8 @@ function compareEnvironment(
     risks: evaluateRisks(raw, production),
   });
   const terraform = diffTerraform(terraformItems(before.terraform), terraformItems(after.terraform)).map(finish);
-  const kubernetes = diffKubernetes(before.kubernetes, after.kubernetes).map(finish);
+  const [beforeObjects, afterObjects] = base && head ? changedKubernetesObjects(base, head) : [before.kubernetes, after.kubernetes];
+  const kubernetes = diffKubernetes(beforeObjects, afterObjects).map(finish);
   return {
     name,
     production,

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { parseDocumentsFast } from '../kubernetes-yaml';
 import type { OutputManifest } from '../synth';
 import { DiffError } from './diff-error';
 
@@ -15,6 +16,35 @@ export interface EnvironmentOutput {
   readonly terraform: readonly Record<string, unknown>[];
   /** Every Kubernetes object of the environment, in file order. */
   readonly kubernetes: readonly Record<string, unknown>[];
+  /**
+   * The raw text of every file, in order: equal fingerprints mean equal outputs, so an unchanged
+   * environment is reported without being parsed. @default - always parsed and compared
+   */
+  readonly fingerprint?: string;
+  /** The raw YAML documents of the Kubernetes files, when read from disk. @default - not available */
+  readonly kubernetesDocuments?: readonly string[];
+}
+
+/**
+ * The Kubernetes objects of two outputs minus those whose YAML document is byte-identical on both
+ * sides (they cannot differ), so only changed objects are parsed and compared.
+ */
+export function changedKubernetesObjects(
+  base: EnvironmentOutput,
+  head: EnvironmentOutput,
+): [Record<string, unknown>[], Record<string, unknown>[]] {
+  if (!base.kubernetesDocuments || !head.kubernetesDocuments) return [[...base.kubernetes], [...head.kubernetes]];
+  const count = new Map<string, number>();
+  for (const doc of base.kubernetesDocuments) count.set(doc, (count.get(doc) ?? 0) + 1);
+  const headOnly: string[] = [];
+  for (const doc of head.kubernetesDocuments) {
+    const n = count.get(doc) ?? 0;
+    if (n > 0) count.set(doc, n - 1);
+    else headOnly.push(doc);
+  }
+  const baseOnly = [...count].flatMap(([doc, n]) => Array<string>(n).fill(doc));
+  const parse = (docs: string[]) => parseYamlObjects(docs.join('---\n'), 'kubernetes', 'diff');
+  return [parse(baseOnly), parse(headOnly)];
 }
 
 /** A whole synth output directory, parsed. */
@@ -41,31 +71,55 @@ export function readSynthOutput(dir: string, label: string): SynthOutput {
   }
   const environments = new Map<string, EnvironmentOutput>();
   for (const [name, files] of Object.entries(manifest.environments)) {
+    const tfFiles = (files.terraform ?? []).filter((f) => f.endsWith('.tf.json'));
+    const k8sFiles = (files.kubernetes ?? []).filter((f) => /\.ya?ml$/.test(f));
+    const texts = new Map([...tfFiles, ...k8sFiles].map((f) => [f, readText(dir, f, label)]));
+    let terraform: Record<string, unknown>[] | undefined;
+    let kubernetes: Record<string, unknown>[] | undefined;
     environments.set(name, {
       name,
-      terraform: (files.terraform ?? []).filter((f) => f.endsWith('.tf.json')).map((f) => readJson(dir, f, label)),
-      kubernetes: (files.kubernetes ?? []).filter((f) => /\.ya?ml$/.test(f)).flatMap((f) => readYamlObjects(dir, f, label)),
+      // Parsed on first use: unchanged environments are never parsed.
+      get terraform() {
+        return (terraform ??= tfFiles.map((f) => parseJson(texts.get(f) as string, f, label)));
+      },
+      get kubernetes() {
+        return (kubernetes ??= k8sFiles.flatMap((f) => parseYamlObjects(texts.get(f) as string, f, label)));
+      },
+      fingerprint: [...texts].map(([f, text]) => `${f}\u0000${text}`).join('\u0000'),
+      kubernetesDocuments: k8sFiles.flatMap((f) => splitDocuments(texts.get(f) as string)),
     });
   }
   return { environments };
 }
 
-function readJson(dir: string, file: string, label: string): Record<string, unknown> {
+/** The documents of a YAML stream as text, without separators and blank documents. */
+function splitDocuments(text: string): string[] {
+  return text
+    .split(/^---[ \t]*$/m)
+    .map((d) => d.replace(/^\n+/, ''))
+    .filter((d) => d.trim() !== '');
+}
+
+function readText(dir: string, file: string, label: string): string {
   try {
-    return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    return readFileSync(join(dir, file), 'utf8');
   } catch (err) {
     throw new DiffError(`${label}: cannot read ${file} (${(err as Error).message.split('\n')[0]}); synthesize the output again`);
   }
 }
 
-function readYamlObjects(dir: string, file: string, label: string): Record<string, unknown>[] {
-  let text: string;
+function parseJson(text: string, file: string, label: string): Record<string, unknown> {
   try {
-    text = readFileSync(join(dir, file), 'utf8');
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new DiffError(`${label}: cannot read ${file} (${(err as Error).message}); synthesize the output again`);
+    throw new DiffError(`${label}: cannot read ${file} (${(err as Error).message.split('\n')[0]}); synthesize the output again`);
   }
+}
+
+function parseYamlObjects(text: string, file: string, label: string): Record<string, unknown>[] {
   const objects: Record<string, unknown>[] = [];
+  const fast = parseDocumentsFast(text);
+  if (fast) return fast.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
   for (const doc of parseAllDocuments(text)) {
     if ('errors' in doc && doc.errors.length > 0) {
       throw new DiffError(`${label}: ${file} is not valid YAML (${doc.errors[0].message.split('\n')[0]}); synthesize the output again`);

@@ -1,0 +1,81 @@
+import { CI_RULES, imageTagFromSha, noStaticKeys, productionManualGate, verifyFailsAndRollsBack } from '../../cli/check/rules/ci-pipelines';
+import { findingsOf, fixtureContext, fixtureProject } from './rule-fixtures';
+
+const envs = () => ['dev', 'staging', 'prod'].map((env) => fixtureContext({ env }));
+
+/** A GitLab pipeline that passes every CI rule; `prodWhen` and `verify` vary it. */
+function gitlab({ prodWhen = 'manual', verify = 'kubectl rollout status deployment/web --timeout=300s || { kubectl rollout undo deployment/web; exit 1; }', extra = '' } = {}) {
+  return `
+variables:
+  IMAGE_TAG: $CI_COMMIT_SHA
+build:
+  script:
+    - docker build -t registry.example.com/web:$IMAGE_TAG .
+    - npx deploykit synth --image-tag "$IMAGE_TAG"
+${['dev', 'staging', 'prod']
+  .map(
+    (env) => `deploy:${env}:
+  environment: { name: ${env} }
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+      when: ${env === 'prod' ? prodWhen : 'on_success'}
+  script:
+    - kubectl apply -f dist/${env}/kubernetes/
+    - ${verify}
+`,
+  )
+  .join('')}${extra}`;
+}
+
+describe('CI rules', () => {
+  test('a pipeline with OIDC, SHA tags, a manual production gate and verify-with-rollback passes every CI rule', () => {
+    const project = fixtureProject(envs(), { gitlab: gitlab() });
+    for (const rule of CI_RULES) expect(findingsOf(rule, project)).toEqual([]);
+  });
+
+  test('static AWS keys are reported with their line', () => {
+    const project = fixtureProject(envs(), { gitlab: `${gitlab()}lint:\n  variables:\n    AWS_SECRET_ACCESS_KEY: $SECRET\n  script: [aws s3 ls]\n` });
+    expect(findingsOf(noStaticKeys, project).map((f) => f.value)).toEqual([expect.stringMatching(/^line \d+: AWS_SECRET_ACCESS_KEY$/)]);
+  });
+
+  test('image tags not derived from the commit SHA are reported', () => {
+    const text = gitlab().replace('--image-tag "$IMAGE_TAG"', '--image-tag 1.0.0').replace('web:$IMAGE_TAG', 'web:latest');
+    const project = fixtureProject(envs(), { gitlab: text });
+    expect(findingsOf(imageTagFromSha, project).map((f) => f.value.replace(/^line \d+: /, ''))).toEqual(['registry.example.com/web:latest', '--image-tag 1.0.0']);
+  });
+
+  test('a production deploy without a manual gate is reported; one that needs a manual job passes', () => {
+    const ungated = fixtureProject(envs(), { gitlab: gitlab({ prodWhen: 'on_success' }) });
+    expect(findingsOf(productionManualGate, ungated)).toEqual([{ target: '.gitlab-ci.yml#deploy:prod', value: 'not manual, needs no manual job' }]);
+    const chained = gitlab({ prodWhen: 'on_success' })
+      .replace('deploy:prod:\n', 'approve:prod:\n  when: manual\n  script: [echo approved]\ndeploy:prod:\n  needs: [approve:prod]\n');
+    expect(findingsOf(productionManualGate, fixtureProject(envs(), { gitlab: chained }))).toEqual([]);
+  });
+
+  test('a GitHub job deploying production without an environment is reported', () => {
+    const github = `
+on: push
+jobs:
+  deploy-prod:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: kubectl apply -f dist/prod/kubernetes/ && kubectl rollout status deployment/web
+      - if: failure()
+        run: kubectl rollout undo deployment/web
+`;
+    expect(findingsOf(productionManualGate, fixtureProject(envs(), { github }))).toEqual([{ target: '.github/workflows/deploy.yml#deploy-prod', value: 'no environment' }]);
+    expect(findingsOf(verifyFailsAndRollsBack, fixtureProject(envs(), { github }))).toEqual([]);
+  });
+
+  test('verification that cannot fail the job, or never rolls back, is reported', () => {
+    const swallowed = fixtureProject(envs(), { gitlab: gitlab({ verify: 'kubectl rollout status deployment/web || true' }) });
+    expect(findingsOf(verifyFailsAndRollsBack, swallowed)).toEqual(
+      [
+        ...['dev', 'prod', 'staging'].map((env) => ({ target: `.gitlab-ci.yml#deploy:${env}`, value: 'kubectl rollout status deployment/web || true' })),
+        ...['dev', 'prod', 'staging'].map((env) => ({ target: `.gitlab-ci.yml#${env}`, value: 'no rollback' })),
+      ],
+    );
+    const unverified = fixtureProject(envs(), { gitlab: gitlab({ verify: 'echo done' }) });
+    expect(findingsOf(verifyFailsAndRollsBack, unverified)).toEqual(['dev', 'prod', 'staging'].map((env) => ({ target: `.gitlab-ci.yml#${env}`, value: 'no rollout status' })));
+  });
+});

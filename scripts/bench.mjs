@@ -116,15 +116,19 @@ for (const size of sizes) {
   const configFile = join(work, `definitions-${size}.json`);
   writeFileSync(configFile, JSON.stringify(generatedDefinitions(size)));
   const out = join(work, `dist-${size}`);
-  const synth = measure(`deploykit synth — ${size} service(s) × 3 envs`, process.execPath, [bin, 'synth', '--config', configFile, '--out', out, '--quiet']);
+  const synth = measure(`deploykit synth — ${size} service(s) × 3 envs`, process.execPath, [bin, 'synth', '--config', configFile, '--out', out, '--quiet', '--pipelines-dir', join(work, 'pipelines')]);
   rows.push({ group: 'synth', size, ...synth });
   const entry = { synth };
   if (commands.includes('check')) {
-    entry.check = measure(`deploykit check — ${size} × 3 (on existing output)`, process.execPath, [bin, 'check', '--config', configFile, '--dir', out], { allowFailure: true });
+    entry.check = measure(`deploykit check — ${size} × 3 (on the synth output)`, process.execPath, [bin, 'check', '--config', configFile, '--dir', out], { allowFailure: true });
     rows.push({ group: 'check', size, ...entry.check });
   }
   if (commands.includes('diff')) {
-    entry.diff = measure(`deploykit diff — ${size} × 3 (output against itself)`, process.execPath, [bin, 'diff', '--base', out, '--head', out, '--format', 'json'], { allowFailure: true });
+    // A review of a release: every service's image tag changes, so every environment and every
+    // Deployment differs (the worst case for the comparison; unchanged objects are skipped).
+    const changed = join(work, `dist-${size}-retagged`);
+    spawnSync(process.execPath, [bin, 'synth', '--config', configFile, '--out', changed, '--quiet', '--no-pipelines', '--image-tag', '0123456789abcdef0123456789abcdef01234567'], { cwd: root });
+    entry.diff = measure(`deploykit diff — ${size} × 3 (new image tag everywhere)`, process.execPath, [bin, 'diff', '--base', out, '--head', changed, '--format', 'markdown'], { allowFailure: true });
     rows.push({ group: 'diff', size, ...entry.diff });
   }
   bySize.set(size, { ...entry, configFile });

@@ -21,6 +21,20 @@ export interface SynthOptions {
   readonly environments?: readonly string[];
   /** Image tag for every service (the commit SHA in CI). @default - each service's `image.tag` */
   readonly imageTag?: string;
+  /**
+   * Called once per environment with what was written (the Terraform JSON and the Kubernetes
+   * objects), so a caller such as `check` need not read the files back. @default - no callback
+   */
+  readonly onEnvironment?: (output: SynthesizedEnvironment) => void;
+}
+
+/** One environment's synthesized output, in memory (see {@link SynthOptions.onEnvironment}). */
+export interface SynthesizedEnvironment {
+  readonly name: string;
+  /** The parsed `cdk.tf.json`. */
+  readonly terraform: Readonly<Record<string, unknown>>;
+  /** The Kubernetes objects in file order. */
+  readonly kubernetes: readonly unknown[];
 }
 
 /** What one environment's synth produced. */
@@ -67,7 +81,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
 
   const staged = StagedOutput.begin(outDir);
   try {
-    const summaries = writeEnvironments(defs, envs, staged.staging, options.imageTag);
+    const summaries = writeEnvironments(defs, envs, staged.staging, options.imageTag, options.onEnvironment);
     const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
     const selected = new Set(envs.map((e) => e.name));
     const previous = readManifest(staged.target);
@@ -97,6 +111,7 @@ function writeEnvironments(
   envs: readonly EnvironmentDefinition[],
   root: string,
   imageTag: string | undefined,
+  onEnvironment?: (output: SynthesizedEnvironment) => void,
 ): EnvironmentSynthSummary[] {
   const cdktfOut = join(root, '.cdktf');
   const tfApp = new CdktfApp({ outdir: cdktfOut, stackTraces: false });
@@ -126,6 +141,7 @@ function writeEnvironments(
     const objects = kubernetesObjects(defs, env, imageTag);
     mkdirSync(k8sDir, { recursive: true });
     writeFileSync(join(k8sDir, `${stackName(defs.system, env)}.k8s.yaml`), stringifyDocuments(objects));
+    onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
 
     const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();
     return {

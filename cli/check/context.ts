@@ -41,6 +41,8 @@ export interface LoadOptions {
   readonly environments?: readonly EnvironmentDefinition[];
   /** @default - the current time */
   readonly now?: Date;
+  /** Outputs already in memory by environment name (from synth), so their files are not read back. @default - read every file */
+  readonly preloaded?: ReadonlyMap<string, { readonly terraform: Readonly<Record<string, unknown>>; readonly kubernetes: readonly unknown[] }>;
 }
 
 interface Manifest {
@@ -73,6 +75,13 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
   const environments = envs.map((env): CheckContext => {
     const listed = manifest.environments?.[env.name];
     const terraformFile = listed?.terraform?.find((f) => f.endsWith('.tf.json')) ?? `${env.name}/terraform/cdk.tf.json`;
+    const k8sFiles = listed?.kubernetes ?? listYaml(join(options.dir, env.name, 'kubernetes'), `${env.name}/kubernetes`);
+    const preloaded = options.preloaded?.get(env.name);
+    if (preloaded) {
+      const kubernetes = new KubernetesObjects();
+      kubernetes.add(preloaded.kubernetes as KubernetesObject[], k8sFiles[0] ?? `${env.name}/kubernetes`);
+      return { system: definitions.system, definitions, env, terraform: new TerraformConfig(preloaded.terraform), terraformFile, kubernetes, now };
+    }
     const tfPath = join(options.dir, terraformFile);
     if (!existsSync(tfPath)) {
       throw new CheckInputError(
@@ -81,7 +90,6 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
     }
     const terraform = new TerraformConfig(JSON.parse(readFileSync(tfPath, 'utf8')) as Record<string, unknown>);
     const kubernetes = new KubernetesObjects();
-    const k8sFiles = listed?.kubernetes ?? listYaml(join(options.dir, env.name, 'kubernetes'), `${env.name}/kubernetes`);
     for (const file of k8sFiles) {
       const docs = yaml.parseAllDocuments(readFileSync(join(options.dir, file), 'utf8'));
       kubernetes.add(docs.map((d) => d.toJS() as KubernetesObject).filter(Boolean), file);

@@ -116,9 +116,15 @@ export function trustPolicies(tf: TerraformConfig): LocatedPolicy[] {
 
 /** True when an IAM action pattern (`ecr:*`, `ecr:Put*`) covers `action`. Case-insensitive, like IAM. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  let regex = PATTERNS.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+    PATTERNS.set(pattern, regex);
+  }
   return regex.test(action);
 }
+
+const PATTERNS = new Map<string, RegExp>();
 
 /** The identity policies attached to a role: inline blocks, `aws_iam_role_policy` and attached `aws_iam_policy`. */
 export function policiesOfRole(tf: TerraformConfig, role: TerraformResource): LocatedPolicy[] {

@@ -64,7 +64,7 @@ export function readPipelineFiles(root: string): PipelineFile[] {
  * are read from the project and their lines count as the job's, recursively (scripts calling scripts).
  */
 export function parsePipelineFile(system: 'gitlab' | 'github', file: string, text: string, root?: string): PipelineFile {
-  const doc = ((require('yaml') as typeof import('yaml')).parse(text, { merge: true }) ?? {}) as Yaml;
+  const doc = ((require('yaml') as typeof import('yaml')).parse(text, { merge: true, prettyErrors: false, uniqueKeys: false }) ?? {}) as Yaml;
   const raw = system === 'gitlab' ? gitlabJobs(file, doc) : githubJobs(file, doc);
   const variables = collectVariables(doc);
   if (root === undefined) return { file, system, text, jobs: raw, variables };

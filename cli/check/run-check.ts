@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Definitions } from '../../config';
+import type { SynthesizedEnvironment } from '../synth';
 import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
@@ -34,13 +35,19 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
   const environments = selectEnvironments(definitions, options.environments);
   let dir = options.dir;
   let temp: string | undefined;
+  const preloaded = new Map<string, SynthesizedEnvironment>();
   if (dir === undefined) {
     temp = mkdtempSync(join(tmpdir(), 'deploykit-check-'));
     dir = join(temp, 'dist');
-    synthesize(definitions, { outDir: dir, environments: environments.map((e) => e.name), imageTag: options.imageTag });
+    synthesize(definitions, {
+      outDir: dir,
+      environments: environments.map((e) => e.name),
+      imageTag: options.imageTag,
+      onEnvironment: (output) => preloaded.set(output.name, output),
+    });
   }
   try {
-    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now });
+    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now, preloaded });
     const notes: string[] = [];
     if (project.pipelines.length === 0) {
       notes.push(

@@ -138,8 +138,9 @@ export const ciRoleCanPush: EnvironmentRule = {
       yield { target: `aws_iam_role ${roleName}`, value: 'missing', message: `no aws_iam_role named ${roleName} in the ${env.name} Terraform` };
       return;
     }
-    const allows = policiesOfRole(tf, role).flatMap((p) => p.statements.filter((s) => s.effect === 'Allow'));
-    const denies = policiesOfRole(tf, role).flatMap((p) => p.statements.filter((s) => s.effect === 'Deny'));
+    const statements = policiesOfRole(tf, role).flatMap((p) => p.statements);
+    const allows = statements.filter((s) => s.effect === 'Allow');
+    const denies = statements.filter((s) => s.effect === 'Deny');
     const can = (action: string, check: (r: string) => boolean) =>
       allows.some((s) => s.actions.some((a) => actionMatches(a, action)) && s.resources.some(check)) &&
       !denies.some((s) => s.actions.some((a) => actionMatches(a, action)) && s.resources.some(check));

@@ -70,7 +70,7 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
   const now = options.now ?? new Date();
   const manifestPath = join(options.dir, 'manifest.json');
   const manifest: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
-  const yaml = require('yaml') as typeof import('yaml');
+  const { parseDocuments } = require('../kubernetes-yaml') as typeof import('../kubernetes-yaml');
   const envs = options.environments ?? definitions.environments;
   const environments = envs.map((env): CheckContext => {
     const listed = manifest.environments?.[env.name];
@@ -91,8 +91,7 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
     const terraform = new TerraformConfig(JSON.parse(readFileSync(tfPath, 'utf8')) as Record<string, unknown>);
     const kubernetes = new KubernetesObjects();
     for (const file of k8sFiles) {
-      const docs = yaml.parseAllDocuments(readFileSync(join(options.dir, file), 'utf8'));
-      kubernetes.add(docs.map((d) => d.toJS() as KubernetesObject).filter(Boolean), file);
+      kubernetes.add(parseDocuments(readFileSync(join(options.dir, file), 'utf8')) as KubernetesObject[], file);
     }
     return { system: definitions.system, definitions, env, terraform, terraformFile, kubernetes, now };
   });

@@ -21,17 +21,23 @@ export interface PipelineFile {
   readonly path: string;
   /** File content (YAML). */
   readonly content: string;
+  /** The document the content serialises, as plain data (what a YAML parser reads back). */
+  readonly value: object;
 }
 
 /** Renders both pipeline files of a definition set (every environment, whatever was synthesized). */
 export function generatePipelines(defs: Definitions, options: PipelineOptions = {}): PipelineFile[] {
+  const gitlab = gitlabPipelineDocument(gitlabPipeline(defs, options));
+  const github = githubWorkflow(defs, options);
   return [
-    {
-      path: GITLAB_CI_FILE,
-      content: toYamlFile(gitlabPipelineDocument(gitlabPipeline(defs, options)), { keyComments: gitlabJobComments(defs) }),
-    },
-    { path: GITHUB_WORKFLOW_FILE, content: toYamlFile(githubWorkflow(defs, options)) },
+    { path: GITLAB_CI_FILE, content: toYamlFile(gitlab, { keyComments: gitlabJobComments(defs) }), value: plainData(gitlab) },
+    { path: GITHUB_WORKFLOW_FILE, content: toYamlFile(github), value: plainData(github) },
   ];
+}
+
+/** The data a YAML parser reads back from the serialised object (no undefined values). */
+function plainData(value: object): object {
+  return JSON.parse(JSON.stringify(value)) as object;
 }
 
 /** Writes the files below `rootDir`, each atomically; returns the paths written. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Definitions } from '../config';
-import { generatePipelines, writePipelineFiles } from './pipeline-files';
+import { generatePipelines, writePipelineFiles, type PipelineFile } from './pipeline-files';
 import type { PipelineOptions } from './pipeline-options';
 
 /** Options of {@link regeneratePipelines}. */
@@ -28,10 +28,16 @@ export interface RegenerateResult {
   readonly unchanged: readonly string[];
 }
 
+/** Renders both pipeline files exactly as {@link regeneratePipelines} would write them below `rootDir`. */
+export function renderPipelines(defs: Definitions, options: RegenerateOptions): PipelineFile[] {
+  const { rootDir, configFile, ...rest } = options;
+  return generatePipelines(defs, { ...rest, configFile: repositoryPath(rootDir, configFile) });
+}
+
 /** Renders both pipeline files and writes those that changed. */
 export function regeneratePipelines(defs: Definitions, options: RegenerateOptions): RegenerateResult {
-  const { rootDir, configFile, ...rest } = options;
-  const files = generatePipelines(defs, { ...rest, configFile: repositoryPath(rootDir, configFile) });
+  const { rootDir } = options;
+  const files = renderPipelines(defs, options);
   const changed = files.filter((file) => {
     const target = join(rootDir, file.path);
     return !existsSync(target) || readFileSync(target, 'utf8') !== file.content;

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Definitions, EnvironmentDefinition, SystemDefinition } from '../../config';
 import { KubernetesObjects, type KubernetesObject } from './kubernetes-objects';
-import { readPipelineFiles, type PipelineFile } from './pipeline-files';
+import { readPipelineFiles, type GeneratedPipelineFile, type PipelineFile } from './pipeline-files';
 import { TerraformConfig } from './terraform-config';
 
 /** One environment as the rules see it. */
@@ -35,7 +35,7 @@ export interface ProjectContext {
 export interface LoadOptions {
   /** Synth output directory (holds `manifest.json` and `<env>/…`). */
   readonly dir: string;
-  /** Project root holding the pipeline files; undefined skips the CI rules. */
+  /** Project root holding the pipeline files. @default - no pipeline files: the CI rules are skipped */
   readonly projectRoot?: string;
   /** Environments to check. @default - all */
   readonly environments?: readonly EnvironmentDefinition[];
@@ -43,6 +43,8 @@ export interface LoadOptions {
   readonly now?: Date;
   /** Outputs already in memory by environment name (from synth), so their files are not read back. @default - read every file */
   readonly preloaded?: ReadonlyMap<string, { readonly terraform: Readonly<Record<string, unknown>>; readonly kubernetes: readonly unknown[] }>;
+  /** The pipeline files as the generator renders them; identical files on disk are not parsed. @default - parse every file */
+  readonly generatedPipelines?: readonly GeneratedPipelineFile[];
 }
 
 interface Manifest {
@@ -95,6 +97,6 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
     }
     return { system: definitions.system, definitions, env, terraform, terraformFile, kubernetes, now };
   });
-  const pipelines = options.projectRoot === undefined ? [] : readPipelineFiles(options.projectRoot);
+  const pipelines = options.projectRoot === undefined ? [] : readPipelineFiles(options.projectRoot, options.generatedPipelines);
   return { definitions, environments, pipelines, now };
 }

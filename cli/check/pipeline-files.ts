@@ -48,13 +48,25 @@ const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'w
 
 type Yaml = Record<string, unknown>;
 
-/** Reads the pipeline files present under `root`; absent files are simply not returned. */
-export function readPipelineFiles(root: string): PipelineFile[] {
+/** A pipeline file as the generator renders it: its text and the data that text holds. */
+export interface GeneratedPipelineFile {
+  readonly path: string;
+  readonly content: string;
+  readonly value: object;
+}
+
+/**
+ * Reads the pipeline files present under `root`; absent files are simply not returned. A file whose
+ * text equals the generator's (`generated`) is not parsed: its data is the generator's.
+ */
+export function readPipelineFiles(root: string, generated: readonly GeneratedPipelineFile[] = []): PipelineFile[] {
   const files: PipelineFile[] = [];
   for (const [system, file] of Object.entries(PIPELINE_FILES) as ['gitlab' | 'github', string][]) {
     const path = join(root, file);
     if (!existsSync(path)) continue;
-    files.push(parsePipelineFile(system, file, readFileSync(path, 'utf8'), root));
+    const text = readFileSync(path, 'utf8');
+    const known = generated.find((g) => g.path === file && g.content === text);
+    files.push(parsePipelineFile(system, file, text, root, known?.value as Yaml | undefined));
   }
   return files;
 }
@@ -63,8 +75,9 @@ export function readPipelineFiles(root: string): PipelineFile[] {
  * Parses one pipeline file's text. With `root`, shell scripts the jobs run (`pipelines/scripts/x.sh`)
  * are read from the project and their lines count as the job's, recursively (scripts calling scripts).
  */
-export function parsePipelineFile(system: 'gitlab' | 'github', file: string, text: string, root?: string): PipelineFile {
-  const doc = ((require('yaml') as typeof import('yaml')).parse(text, { merge: true, prettyErrors: false, uniqueKeys: false }) ?? {}) as Yaml;
+export function parsePipelineFile(system: 'gitlab' | 'github', file: string, text: string, root?: string, parsed?: Yaml): PipelineFile {
+  const doc =
+    parsed ?? (((require('yaml') as typeof import('yaml')).parse(text, { merge: true, prettyErrors: false, uniqueKeys: false }) ?? {}) as Yaml);
   const raw = system === 'gitlab' ? gitlabJobs(file, doc) : githubJobs(file, doc);
   const variables = collectVariables(doc);
   if (root === undefined) return { file, system, text, jobs: raw, variables };

@@ -27,6 +27,8 @@ export interface CheckOptions {
   readonly now?: Date;
   /** Rules to run. @default - every built-in rule */
   readonly rules?: readonly Rule[];
+  /** Definitions file the pipelines were generated with (as `synth --config`). @default - the built-in definitions */
+  readonly configFile?: string;
 }
 
 /** Checks the definitions' synth output. @throws ConfigError for unknown environments, CheckInputError for missing output. */
@@ -47,7 +49,15 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
     });
   }
   try {
-    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now, preloaded });
+    // Pipeline files identical to what synth would write need no YAML parsing: reuse the generator's data.
+    const generatedPipelines =
+      options.projectRoot === undefined
+        ? []
+        : (require('../../pipelines/regenerate') as typeof import('../../pipelines/regenerate')).renderPipelines(definitions, {
+            rootDir: options.projectRoot,
+            configFile: options.configFile,
+          });
+    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now, preloaded, generatedPipelines });
     const notes: string[] = [];
     if (project.pipelines.length === 0) {
       notes.push(

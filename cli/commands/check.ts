@@ -60,6 +60,7 @@ Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usag
         dir: values.dir as string | undefined,
         projectRoot: values['project-dir'] as string,
         imageTag: values['image-tag'] as string | undefined,
+        configFile: values.config as string | undefined,
       });
     } catch (err) {
       if (err instanceof ConfigError || err instanceof DefinitionsFileError || err instanceof CheckInputError) {

@@ -44,7 +44,10 @@ refuse_latest "$tag"
 [[ -f "$archive" ]] || die "image archive $archive does not exist; run build-image.sh for $service first"
 
 assume_ci_role "$role_arn" "$region"
-aws ecr get-login-password --region "$region" | docker login --username AWS --password-stdin "$registry"
+# Fetch the token first (no pipe race, fails on its own), then hand it to docker on stdin, never in argv.
+ecr_password=$(aws ecr get-login-password --region "$region")
+docker login --username AWS --password-stdin "$registry" <<<"$ecr_password"
+unset ecr_password
 docker load --input "$archive"
 docker tag "$service:$tag" "$registry/$repository:$tag"
 docker push "$registry/$repository:$tag"

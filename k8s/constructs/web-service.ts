@@ -10,6 +10,7 @@ import {
   imageTag,
   namespaceName,
   serviceAccountName,
+  SERVICE_ACCOUNT_ROLE_ANNOTATION,
   workloadRoleArn,
   type ConfigIssue,
   type EnvironmentDefinition,
@@ -37,7 +38,7 @@ import { selectorLabels, workloadLabels } from '../private/workload-labels';
 import { webServiceInvariantErrors } from '../private/web-service-invariants';
 
 /** Annotation on the ServiceAccount naming the IAM role its pods receive through EKS Pod Identity. */
-export const IAM_ROLE_ARN_ANNOTATION = 'deploykit.io/iam-role-arn';
+export const IAM_ROLE_ARN_ANNOTATION = SERVICE_ACCOUNT_ROLE_ANNOTATION;
 /** User and group id the pods run as (≥ 10000, clear of host users). */
 export const POD_USER_ID = 10001;
 /** Name of the main container and of its HTTP port. */

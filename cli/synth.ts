@@ -113,24 +113,24 @@ function writeEnvironments(
   imageTag: string | undefined,
   onEnvironment?: (output: SynthesizedEnvironment) => void,
 ): EnvironmentSynthSummary[] {
+  // One app per environment: each stack is alone in its app, so cdktf skips the cross-stack
+  // preparation pass (see EnvironmentStack.prepareStack), and environments cannot reference each other.
   const cdktfOut = join(root, '.cdktf');
-  const tfApp = new CdktfApp({ outdir: cdktfOut, stackTraces: false });
   const timings = new Map<string, number>();
   const stacks = envs.map((env) => {
     const started = performance.now();
-    const stack = new EnvironmentStack(tfApp, stackName(defs.system, env), { definitions: defs, environment: env });
+    mkdirSync(join(cdktfOut, env.name), { recursive: true });
+    const app = new CdktfApp({ outdir: join(cdktfOut, env.name), stackTraces: false });
+    const stack = new EnvironmentStack(app, stackName(defs.system, env), { definitions: defs, environment: env });
+    app.synth();
     timings.set(env.name, performance.now() - started);
     return stack;
   });
-  const tfStarted = performance.now();
-  tfApp.synth();
-  const tfShare = (performance.now() - tfStarted) / Math.max(envs.length, 1);
-
   const summaries = envs.map((env, i) => {
     const started = performance.now();
     const tfDir = join(root, env.name, 'terraform');
     mkdirSync(join(root, env.name), { recursive: true });
-    renameSync(join(cdktfOut, 'stacks', stacks[i].node.id), tfDir);
+    renameSync(join(cdktfOut, env.name, 'stacks', stacks[i].node.id), tfDir);
     const tfJson = JSON.parse(readFileSync(join(tfDir, 'cdk.tf.json'), 'utf8')) as Record<string, Record<string, object>>;
     const terraformResources = ['resource', 'data'].reduce(
       (sum, block) => sum + Object.values(tfJson[block] ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
@@ -149,7 +149,7 @@ function writeEnvironments(
       terraformResources,
       kubernetesObjects: objects.length,
       files,
-      milliseconds: Math.round((timings.get(env.name) ?? 0) + tfShare + performance.now() - started),
+      milliseconds: Math.round((timings.get(env.name) ?? 0) + performance.now() - started),
     };
   });
   rmSync(cdktfOut, { recursive: true, force: true });

@@ -107,3 +107,16 @@ export function pruneSelector(system: SystemDefinition, env: EnvironmentDefiniti
 
 /** ServiceAccount annotation holding the ARN of the IAM role its pods assume (`workloadRoleArn`). */
 export const SERVICE_ACCOUNT_ROLE_ANNOTATION = 'deploykit.io/iam-role-arn';
+
+/**
+ * IAM role name the read-only review plans of merge/pull requests assume for an environment:
+ * `<system>-<env>-ci-plan` (at most 64 characters).
+ */
+export function ciPlanRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return truncateName(`${stackName(system, env)}-ci-plan`, 64);
+}
+
+/** IAM role ARN the read-only review plans of an environment assume. */
+export function ciPlanRoleArn(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return `arn:aws:iam::${env.account}:role/${ciPlanRoleName(system, env)}`;
+}

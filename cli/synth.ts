@@ -4,7 +4,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { App as Cdk8sApp } from 'cdk8s';
+import { ApiObject, App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
 import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
 import { imageTagIssues } from '../config/rules';
@@ -163,6 +163,15 @@ function writeEnvironments(
 function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, imageTag: string | undefined): unknown[] {
   const app = new Cdk8sApp();
   const chart = new EnvironmentChart(app, stackName(defs.system, env), { definitions: defs, environment: env, imageTag });
+  // The tree is complete and nothing patches it after this point, so each object is resolved once:
+  // construct validations (which read objects' JSON) and the chart's output share the result.
+  for (const node of app.node.findAll()) {
+    if (ApiObject.isApiObject(node)) {
+      const resolve = node.toJson.bind(node);
+      let json: unknown;
+      node.toJson = () => (json ??= resolve());
+    }
+  }
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   return chart.toJson();

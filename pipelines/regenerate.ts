@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Definitions } from '../config';
-import { generatePipelines, writePipelineFiles, type PipelineFile } from './pipeline-files';
+import { GITHUB_WORKFLOW_FILE, GITLAB_CI_FILE, generatePipelines, writePipelineFiles, type PipelineFile } from './pipeline-files';
+import { buildId, isUpToDate, remember, renderKey } from './regeneration-cache';
 import type { PipelineOptions } from './pipeline-options';
 
 /** Options of {@link regeneratePipelines}. */
@@ -18,6 +19,12 @@ export interface RegenerateOptions extends Omit<PipelineOptions, 'configFile'> {
    * @default - none: the built-in definitions
    */
   readonly configFile?: string;
+  /**
+   * Identity of the generator; with it, a rendering whose inputs and files are unchanged since the
+   * last run is skipped (see regeneration-cache.ts).
+   * @default - the bundle's build id; none (always render) when running from sources
+   */
+  readonly cacheSalt?: string;
 }
 
 /** What {@link regeneratePipelines} did. */
@@ -36,13 +43,16 @@ export function renderPipelines(defs: Definitions, options: RegenerateOptions): 
 
 /** Renders both pipeline files and writes those that changed. */
 export function regeneratePipelines(defs: Definitions, options: RegenerateOptions): RegenerateResult {
-  const { rootDir } = options;
+  const { rootDir, cacheSalt = buildId(), ...inputs } = options;
+  const key = renderKey(cacheSalt, { defs, inputs: { ...inputs, rootDir: resolve(rootDir) } });
+  if (isUpToDate(rootDir, key)) return { written: [], unchanged: [GITLAB_CI_FILE, GITHUB_WORKFLOW_FILE] };
   const files = renderPipelines(defs, options);
   const changed = files.filter((file) => {
     const target = join(rootDir, file.path);
     return !existsSync(target) || readFileSync(target, 'utf8') !== file.content;
   });
   writePipelineFiles(rootDir, changed);
+  remember(rootDir, key, files);
   return {
     written: changed.map((f) => f.path),
     unchanged: files.filter((f) => !changed.includes(f)).map((f) => f.path),

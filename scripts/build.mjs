@@ -4,7 +4,8 @@
 // Bundling removes thousands of module look-ups at start-up; the code cache removes most parsing and
 // compiling. Type-checking is `npm run typecheck` (tsc --noEmit), not part of the build.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,21 @@ const lazyStackTraces = {
     });
   },
 };
+/** Hash of every source file and the lockfile: the identity of this build (caches key on it). */
+function sourceHash() {
+  const hash = createHash('sha1');
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else hash.update(rel).update(readFileSync(join(root, rel)));
+    }
+  };
+  for (const dir of ['config', 'infra', 'k8s', 'pipelines', 'cli']) walk(dir);
+  hash.update(readFileSync(join(root, 'package-lock.json')));
+  return hash.digest('hex');
+}
+
 rmSync(join(root, 'build'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -45,6 +61,7 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
   plugins: [lazyStackTraces],
+  define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(sourceHash()) },
 });
 
 // Warm the code cache (bin/deploykit.js writes build/cli.js.cache on its first run).

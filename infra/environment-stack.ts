@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
   ciDeployRoleName,
+  ciPlanRoleName,
   clusterName,
   namespaceName,
   repositoryName,
@@ -44,7 +45,7 @@ export class EnvironmentStack extends TerraformStack {
   public readonly repositories: ReadonlyMap<string, EcrRepository>;
   /** Workload identities by service name. */
   public readonly workloadIdentities: ReadonlyMap<string, WorkloadIdentity>;
-  /** The CI deploy role; undefined when `ci` configures neither GitLab nor GitHub. */
+  /** The CI deploy and plan roles; undefined when `ci` configures neither GitLab nor GitHub. */
   public readonly ciAccess: CiAccess | undefined;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
@@ -173,6 +174,9 @@ export class EnvironmentStack extends TerraformStack {
             namespaces: [...new Set(env.services.map(namespaceName))],
             repositories: [...repositories.values()],
             state: { bucket: env.state.bucket, key: stateKey(system, env) },
+            planRoleName: ciPlanRoleName(system, env),
+            region: env.region,
+            managedRoleNamePrefixes: [`${name}-`, `${cluster}-`],
           })
         : undefined;
 
@@ -189,6 +193,12 @@ export class EnvironmentStack extends TerraformStack {
     });
     if (this.ciAccess) {
       new TerraformOutput(this, 'ci_deploy_role_arn', { value: this.ciAccess.roleArn, description: 'Role CI assumes to deploy' });
+    }
+    if (this.ciAccess?.planRoleArn !== undefined) {
+      new TerraformOutput(this, 'ci_plan_role_arn', {
+        value: this.ciAccess.planRoleArn,
+        description: 'Read-only role the review plans of merge/pull requests assume',
+      });
     }
   }
 

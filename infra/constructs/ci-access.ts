@@ -1,23 +1,35 @@
 /**
- * Keyless CI access to one environment: OpenID Connect providers for GitLab and/or GitHub and a
- * deploy role that only pipelines of the configured project, on protected refs, can assume. The
- * role pushes the environment's images, reads its Terraform state (and takes the state lock for
- * `terraform plan`), describes the cluster and edits the service namespaces through an EKS access
- * entry. It cannot apply Terraform: that is the separate, human-managed bootstrap role.
+ * Keyless CI access to one environment: OpenID Connect providers for GitLab and/or GitHub, a
+ * deploy role that only pipelines of the configured project, on protected refs, can assume, and a
+ * read-only plan role for the review plans of merge/pull requests. The deploy role pushes the
+ * environment's images, reads its Terraform state (and takes the state lock for `terraform plan`),
+ * describes the cluster and edits the service namespaces through an EKS access entry. The plan role
+ * reads the state object and describes the environment's resources for `terraform plan -lock=false`,
+ * and writes nothing. Neither can apply Terraform: that is the separate, human-managed bootstrap role.
  */
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import type { IPolicyHolder, PolicyStatement } from '../policy-statement';
-import { eksAccessPolicyArn, s3BucketArn, s3ObjectArn } from '../private/arn';
+import { awsManagedPolicyArn, eksAccessPolicyArn, s3BucketArn, s3ObjectArn } from '../private/arn';
 import { InlinePolicy } from '../private/inline-policy';
 import { trustPolicy, type TrustStatement } from '../private/trust-policy';
 import type { EcrRepository } from './ecr-repository';
 
 /** The GitHub Actions OIDC issuer host. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+/**
+ * The AWS managed policy the plan role holds for the reads AWS allows only on `Resource: "*"`
+ * (`ec2:Describe*` of VPCs, subnets, gateways, routes, security groups and flow logs,
+ * `logs:DescribeLogGroups`, `iam:List*`, `ecr:DescribeRepositories`). It lists and describes
+ * configuration but reads no data: no S3 object, secret or parameter value.
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ViewOnlyAccess.html
+ */
+export const PLAN_VIEW_ONLY_POLICY = 'job-function/ViewOnlyAccess';
 
 /** GitLab project allowed to deploy. */
 export interface GitlabCiOptions {
@@ -77,6 +89,24 @@ export interface CiAccessProps {
   readonly repositories: readonly EcrRepository[];
   /** The environment's Terraform state: bucket and object key. */
   readonly state: { readonly bucket: string; readonly key: string };
+  /**
+   * Plan role name, from `ciPlanRoleName(system, env)`. The review plans of merge/pull requests
+   * assume it; it may only read (see {@link CiAccess.planPolicyStatements}).
+   * @default - no plan role
+   */
+  readonly planRoleName?: string;
+  /**
+   * AWS region of the environment; scopes the plan role's reads (EKS, KMS, EC2 ARNs). Required with
+   * `planRoleName`.
+   * @default - none
+   */
+  readonly region?: string;
+  /**
+   * Name prefixes of the IAM roles the environment's Terraform manages (cluster, node, flow-log,
+   * workload and CI roles); the plan role reads roles with these prefixes only.
+   * @default - [`${clusterName}-`]
+   */
+  readonly managedRoleNamePrefixes?: readonly string[];
 }
 
 /** OIDC providers and the least-privilege CI deploy role of one environment. */
@@ -89,8 +119,15 @@ export class CiAccess extends Construct implements IPolicyHolder {
   public readonly providers: { readonly gitlab?: IamOpenidConnectProvider; readonly github?: IamOpenidConnectProvider };
   /** The `sub` patterns the trust policy accepts, by CI system. */
   public readonly subjects: { readonly gitlab: readonly string[]; readonly github: readonly string[] };
+  /** The read-only plan role (`aws_iam_role`); undefined without `planRoleName`. */
+  public readonly planRole: IamRole | undefined;
+  /** ARN of the plan role; undefined without `planRoleName`. */
+  public readonly planRoleArn: string | undefined;
+  /** The `sub` patterns the plan role's trust policy accepts, by CI system (merge/pull requests only). */
+  public readonly planSubjects: { readonly gitlab: readonly string[]; readonly github: readonly string[] };
 
   private readonly policy: InlinePolicy;
+  private readonly planPolicy: InlinePolicy | undefined;
 
   constructor(scope: Construct, id: string, props: CiAccessProps) {
     super(scope, id);
@@ -102,33 +139,28 @@ export class CiAccess extends Construct implements IPolicyHolder {
     if (branch.includes('*') || branch.includes('?')) {
       throw new Error(`${where}: 'defaultBranch' (${JSON.stringify(branch)}) contains a wildcard; name one protected branch`);
     }
+    if (props.planRoleName !== undefined && props.region === undefined) {
+      throw new Error(
+        `${where}: 'planRoleName' (${JSON.stringify(props.planRoleName)}) is set but 'region' is not, so the plan role's reads cannot be scoped; pass the environment's region`,
+      );
+    }
     const production = props.production ?? false;
     const create = (props.oidcProviders ?? 'create') === 'create';
-    const statements: TrustStatement[] = [];
     const providers: { gitlab?: IamOpenidConnectProvider; github?: IamOpenidConnectProvider } = {};
-    let gitlabSubjects: string[] = [];
-    let githubSubjects: string[] = [];
+    let gitlab: OidcIssuer | undefined;
+    let github: OidcIssuer | undefined;
 
     if (props.gitlab) {
-      const { host, project } = props.gitlab;
+      const { host } = props.gitlab;
       const audience = `https://${host}`;
       let arn = `arn:aws:iam::${props.account}:oidc-provider/${host}`;
       if (create) {
         providers.gitlab = new IamOpenidConnectProvider(this, 'GitlabProvider', { url: `https://${host}`, clientIdList: [audience] });
         arn = providers.gitlab.arn;
       }
-      gitlabSubjects = production
-        ? [`project_path:${project}:ref_type:tag:ref:v*`]
-        : [`project_path:${project}:ref_type:branch:ref:${branch}`];
-      statements.push({
-        sid: 'GitlabPipelines',
-        principal: { Federated: arn },
-        actions: ['sts:AssumeRoleWithWebIdentity'],
-        conditions: { StringEquals: { [`${host}:aud`]: audience }, StringLike: { [`${host}:sub`]: gitlabSubjects } },
-      });
+      gitlab = { sid: 'GitlabPipelines', arn, host, audience };
     }
     if (props.github) {
-      const repo = props.github.repository;
       let arn = `arn:aws:iam::${props.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
       if (create) {
         providers.github = new IamOpenidConnectProvider(this, 'GithubProvider', {
@@ -137,27 +169,31 @@ export class CiAccess extends Construct implements IPolicyHolder {
         });
         arn = providers.github.arn;
       }
-      githubSubjects = [
-        production ? `repo:${repo}:ref:refs/tags/v*` : `repo:${repo}:ref:refs/heads/${branch}`,
-        `repo:${repo}:environment:${props.environmentName}`,
-      ];
-      statements.push({
-        sid: 'GithubWorkflows',
-        principal: { Federated: arn },
-        actions: ['sts:AssumeRoleWithWebIdentity'],
-        conditions: {
-          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com' },
-          StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: githubSubjects },
-        },
-      });
+      github = { sid: 'GithubWorkflows', arn, host: GITHUB_OIDC_HOST, audience: 'sts.amazonaws.com' };
     }
     this.providers = providers;
-    this.subjects = { gitlab: gitlabSubjects, github: githubSubjects };
+
+    const project = props.gitlab?.project;
+    const repo = props.github?.repository;
+    this.subjects = {
+      gitlab: project === undefined ? [] : [production ? `project_path:${project}:ref_type:tag:ref:v*` : `project_path:${project}:ref_type:branch:ref:${branch}`],
+      github:
+        repo === undefined
+          ? []
+          : [production ? `repo:${repo}:ref:refs/tags/v*` : `repo:${repo}:ref:refs/heads/${branch}`, `repo:${repo}:environment:${props.environmentName}`],
+    };
+    // Merge/pull request pipelines only. GitLab runs merge request pipelines on the source branch, whose
+    // token names only the branch (`ref_type:branch:ref:<branch>`), never the merge request, and source
+    // branches are not protected: any branch of the project matches. That is why this role is read-only.
+    this.planSubjects = {
+      gitlab: project === undefined ? [] : [`project_path:${project}:ref_type:branch:ref:*`],
+      github: repo === undefined ? [] : [`repo:${repo}:pull_request`],
+    };
 
     this.resource = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: `CI deploys to ${props.environmentName}: push images, read Terraform state, edit service namespaces`,
-      assumeRolePolicy: trustPolicy(statements),
+      assumeRolePolicy: trustPolicy(oidcTrustStatements(gitlab, github, this.subjects)),
       maxSessionDuration: 3600,
     });
     this.roleArn = this.resource.arn;
@@ -188,6 +224,29 @@ export class CiAccess extends Construct implements IPolicyHolder {
         accessScope: { type: 'namespace', namespaces: [...props.namespaces] },
       });
     }
+
+    if (props.planRoleName !== undefined && props.region !== undefined) {
+      this.planRole = new IamRole(this, 'PlanRole', {
+        name: props.planRoleName,
+        description: `Review plans of merge/pull requests for ${props.environmentName}: read Terraform state, describe resources, write nothing`,
+        assumeRolePolicy: trustPolicy(oidcTrustStatements(gitlab, github, this.planSubjects)),
+        maxSessionDuration: 3600,
+      });
+      this.planRoleArn = this.planRole.arn;
+      new IamRolePolicyAttachment(this, 'PlanViewOnlyAccess', { role: this.planRole.name, policyArn: awsManagedPolicyArn(PLAN_VIEW_ONLY_POLICY) });
+      this.planPolicy = new InlinePolicy(this, 'PlanPolicy', this.planRole.id, 'ci-plan');
+      const readStatements = planReadStatements({
+        account: props.account,
+        region: props.region,
+        clusterName: props.clusterName,
+        clusterArn: props.clusterArn,
+        repositoryArns: props.repositories.map((r) => r.repositoryArn),
+        oidcProviderArns: [gitlab?.arn, github?.arn].filter((arn): arn is string => arn !== undefined),
+        roleNamePrefixes: props.managedRoleNamePrefixes ?? [`${props.clusterName}-`],
+        state: props.state,
+      });
+      for (const statement of readStatements) this.planPolicy.add(statement);
+    }
   }
 
   /** Adds a statement to the deploy role's inline policy. */
@@ -199,4 +258,116 @@ export class CiAccess extends Construct implements IPolicyHolder {
   public get policyStatements(): readonly PolicyStatement[] {
     return this.policy.all;
   }
+
+  /**
+   * The statements of the plan role's inline policy (empty without a plan role): reads of the state
+   * object and of the environment's EKS, ECR, IAM, KMS, EC2 and CloudWatch Logs resources that
+   * `terraform plan` refreshes. {@link PLAN_VIEW_ONLY_POLICY} adds the reads AWS allows only on "*".
+   */
+  public get planPolicyStatements(): readonly PolicyStatement[] {
+    return this.planPolicy?.all ?? [];
+  }
+}
+
+/** An OIDC issuer the roles trust. */
+interface OidcIssuer {
+  readonly sid: string;
+  /** ARN of the account's `aws_iam_openid_connect_provider` for the issuer. */
+  readonly arn: string;
+  /** Issuer host, the prefix of the `aud`/`sub` condition keys. */
+  readonly host: string;
+  /** The audience the CI system's tokens carry. */
+  readonly audience: string;
+}
+
+/** Trust statements accepting the issuers' tokens with their audience and one of the `sub` patterns. */
+function oidcTrustStatements(
+  gitlab: OidcIssuer | undefined,
+  github: OidcIssuer | undefined,
+  subjects: { readonly gitlab: readonly string[]; readonly github: readonly string[] },
+): TrustStatement[] {
+  const statements: TrustStatement[] = [];
+  for (const [issuer, sub] of [
+    [gitlab, subjects.gitlab],
+    [github, subjects.github],
+  ] as const) {
+    if (!issuer) continue;
+    statements.push({
+      sid: issuer.sid,
+      principal: { Federated: issuer.arn },
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      conditions: { StringEquals: { [`${issuer.host}:aud`]: issuer.audience }, StringLike: { [`${issuer.host}:sub`]: [...sub] } },
+    });
+  }
+  return statements;
+}
+
+/** What the plan role's reads are scoped to. */
+interface PlanReadScope {
+  readonly account: string;
+  readonly region: string;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly repositoryArns: readonly string[];
+  readonly oidcProviderArns: readonly string[];
+  readonly roleNamePrefixes: readonly string[];
+  readonly state: { readonly bucket: string; readonly key: string };
+}
+
+/**
+ * The explicit, resource-scoped reads `terraform plan -lock=false` needs to refresh an environment
+ * stack: only Describe/Get/List actions, never a wildcard action, never `Resource: "*"`.
+ * `sts:GetCallerIdentity` (the provider's account check) needs no permission.
+ */
+function planReadStatements(scope: PlanReadScope): PolicyStatement[] {
+  const { account, region, clusterName, state } = scope;
+  const eks = (type: string, rest: string) => `arn:aws:eks:${region}:${account}:${type}/${clusterName}/${rest}`;
+  return [
+    { sid: 'ReadTerraformState', actions: ['s3:GetObject'], resources: [s3ObjectArn(state.bucket, state.key)] },
+    {
+      sid: 'ListTerraformState',
+      actions: ['s3:ListBucket'],
+      resources: [s3BucketArn(state.bucket)],
+      conditions: { StringEquals: { 's3:prefix': [state.key] } },
+    },
+    { sid: 'DescribeCluster', actions: ['eks:DescribeCluster'], resources: [scope.clusterArn] },
+    { sid: 'DescribeNodeGroups', actions: ['eks:DescribeNodegroup'], resources: [eks('nodegroup', '*/*')] },
+    { sid: 'DescribeAddons', actions: ['eks:DescribeAddon'], resources: [eks('addon', '*/*')] },
+    {
+      sid: 'DescribeAccessEntries',
+      actions: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+      resources: [eks('access-entry', '*')],
+    },
+    { sid: 'DescribePodIdentityAssociations', actions: ['eks:DescribePodIdentityAssociation'], resources: [eks('podidentityassociation', '*')] },
+    ...(scope.repositoryArns.length > 0
+      ? [
+          {
+            sid: 'ReadRepositories',
+            actions: ['ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource'],
+            resources: [...scope.repositoryArns],
+          },
+        ]
+      : []),
+    {
+      sid: 'ReadRoles',
+      actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
+      resources: [...new Set(scope.roleNamePrefixes)].map((prefix) => `arn:aws:iam::${account}:role/${prefix}*`),
+    },
+    {
+      sid: 'ReadOidcProviders',
+      actions: ['iam:GetOpenIDConnectProvider', 'iam:ListOpenIDConnectProviderTags'],
+      resources: [...scope.oidcProviderArns],
+    },
+    {
+      sid: 'ReadKeys',
+      actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      resources: [`arn:aws:kms:${region}:${account}:key/*`],
+    },
+    {
+      sid: 'ReadLogGroups',
+      actions: ['logs:DescribeLogGroups', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
+      resources: [`arn:aws:logs:${region}:${account}:log-group:*`],
+    },
+    { sid: 'DescribeAddressAttributes', actions: ['ec2:DescribeAddressesAttribute'], resources: [`arn:aws:ec2:${region}:${account}:elastic-ip/*`] },
+  ];
 }

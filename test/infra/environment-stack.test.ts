@@ -1,4 +1,4 @@
-import { ciDeployRoleName, defineEnvironments, workloadRoleName, type Definitions } from '../../config';
+import { ciDeployRoleName, ciPlanRoleName, defineEnvironments, workloadRoleName, type Definitions } from '../../config';
 import { exampleDefs, exampleInput } from '../support/synth';
 import { addressAt, allPolicyStatements, onlyResource, resourceAt, resourcesOf, synthEnvironment } from './tf-json';
 
@@ -38,6 +38,7 @@ describe('EnvironmentStack', () => {
       const roleNames = Object.values(resourcesOf(json, 'aws_iam_role')).map((r) => r.name);
       for (const service of env.services) expect(roleNames).toContain(workloadRoleName(defs.system, env, service));
       expect(roleNames).toContain(ciDeployRoleName(defs.system, env));
+      expect(roleNames).toContain(ciPlanRoleName(defs.system, env));
     });
 
     test('matches the endpoint exposure and NAT layout of the definition', () => {
@@ -78,8 +79,17 @@ describe('EnvironmentStack', () => {
       for (const key of Object.values(resourcesOf(json, 'aws_kms_key'))) expect(key.enable_key_rotation).toBe(true);
     });
 
-    test('outputs the cluster, repositories, workload roles and CI role', () => {
-      expect(Object.keys(json.output!).sort()).toEqual(['ci_deploy_role_arn', 'cluster_endpoint', 'cluster_name', 'repository_urls', 'workload_role_arns']);
+    test('outputs the cluster, repositories, workload roles and CI roles', () => {
+      expect(Object.keys(json.output!).sort()).toEqual([
+        'ci_deploy_role_arn',
+        'ci_plan_role_arn',
+        'cluster_endpoint',
+        'cluster_name',
+        'repository_urls',
+        'workload_role_arns',
+      ]);
+      expect(json.output!.ci_plan_role_arn.value).toBe(`\${${addressAt(json, 'aws_iam_role', 'CiAccess/PlanRole')}.arn}`);
+      expect(json.output!.ci_deploy_role_arn.value).toBe(`\${${addressAt(json, 'aws_iam_role', 'CiAccess')}.arn}`);
       expect(Object.keys(json.output!.workload_role_arns.value as object).sort()).toEqual(env.services.map((s) => s.name).sort());
     });
   });
@@ -129,6 +139,20 @@ describe('EnvironmentStack', () => {
     const { stack, json } = synth('dev', defineEnvironments(input));
     expect(stack.ciAccess).toBeUndefined();
     expect(json.output).not.toHaveProperty('ci_deploy_role_arn');
+    expect(json.output).not.toHaveProperty('ci_plan_role_arn');
+  });
+
+  test('gives the plan role reads of every role the stack names, by the stack and cluster prefixes', () => {
+    const input = exampleInput();
+    input.environments[2].cluster.name = 'company-production';
+    const definitions = defineEnvironments(input);
+    const { json, stack } = synth('prod', definitions);
+    const roles = stack.ciAccess!.planPolicyStatements.find((s) => s.sid === 'ReadRoles')!;
+    expect(roles.resources).toEqual(['arn:aws:iam::333333333333:role/company-prod-*', 'arn:aws:iam::333333333333:role/company-production-*']);
+    const prefixes = roles.resources.map((arn) => arn.replace(/^arn:aws:iam::\d+:role\//, '').replace(/\*$/, ''));
+    for (const role of Object.values(resourcesOf(json, 'aws_iam_role'))) {
+      expect(prefixes.some((p) => String(role.name).startsWith(p))).toBe(true);
+    }
   });
 
   test('creates one repository for services sharing an image repository', () => {

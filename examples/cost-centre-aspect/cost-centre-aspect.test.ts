@@ -1,0 +1,62 @@
+/** The cdktf aspect on a real environment stack: tags on every taggable resource, and the mandatory-setting failure. */
+import { Aspects, TerraformResource, Testing } from 'cdktf';
+import { defineEnvironments, exampleDefinitions, stackName } from '../../config';
+import { EnvironmentStack } from '../../infra';
+import { CostCentreAspect } from './cost-centre-aspect';
+
+function prodStack(): EnvironmentStack {
+  const definitions = defineEnvironments(structuredClone(exampleDefinitions));
+  const environment = definitions.environments.find((e) => e.name === 'prod')!;
+  return new EnvironmentStack(Testing.app(), stackName(definitions.system, environment), { definitions, environment });
+}
+
+function resourcesOf(stack: EnvironmentStack): TerraformResource[] {
+  return stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+}
+
+describe('CostCentreAspect', () => {
+  const stack = prodStack();
+  Aspects.of(stack).add(new CostCentreAspect({ costCentre: 'cc-1234' }));
+  const json = JSON.parse(Testing.synth(stack, true));
+  const rendered = (r: TerraformResource) => json.resource[r.terraformResourceType][r.friendlyUniqueId];
+
+  test('tags every resource whose type has tags with the cost centre', () => {
+    const taggable = resourcesOf(stack).filter((r) => 'tagsInput' in r);
+    expect(taggable.length).toBeGreaterThan(30);
+    for (const resource of taggable) {
+      expect([resource.node.path, rendered(resource).tags?.['cost-centre']]).toEqual([resource.node.path, 'cc-1234']);
+    }
+    const types = new Set(taggable.map((r) => r.terraformResourceType));
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_ecr_repository', 'aws_iam_role', 'aws_kms_key']) {
+      expect(types).toContain(type);
+    }
+  });
+
+  test('leaves resource types without tags untouched, so the configuration stays valid', () => {
+    const untaggable = resourcesOf(stack).filter((r) => !('tagsInput' in r));
+    expect(untaggable.map((r) => r.terraformResourceType)).toContain('aws_iam_role_policy');
+    for (const resource of untaggable) expect(rendered(resource).tags).toBeUndefined();
+  });
+
+  test("merges the cost centre into a resource's own tags", () => {
+    const repository = stack.repositories.get('company-web')!;
+    expect(rendered(repository.resource).tags).toEqual({ service: 'company-web', 'cost-centre': 'cc-1234' });
+  });
+
+  test('fails synth, naming the resource, when an escape hatch makes an ECR repository mutable', () => {
+    const mutable = prodStack();
+    const repository = mutable.repositories.get('company-api')!.resource;
+    repository.addOverride('image_tag_mutability', 'MUTABLE');
+    Aspects.of(mutable).add(new CostCentreAspect({ costCentre: 'cc-1234' }));
+    expect(() => Testing.synth(mutable)).toThrow(
+      `company-prod/RepositoryCompanyApi/Resource (aws_ecr_repository.${repository.friendlyUniqueId}): 'image_tag_mutability' ("MUTABLE") must be "IMMUTABLE", the organisation requires it; remove the override that changes it`,
+    );
+    expect(repository.friendlyUniqueId).toBe('RepositoryCompanyApi_2BB3A4AC');
+  });
+
+  test('fails when the cost centre is not a valid tag and label value', () => {
+    expect(() => new CostCentreAspect({ costCentre: 'cost centre 7' })).toThrow(
+      `'costCentre' ("cost centre 7") is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+    );
+  });
+});

@@ -3,7 +3,7 @@
  * OIDC (`id-token: write` + configure-aws-credentials), `environment:` protection for manual approval,
  * one deploy per environment (`concurrency`), and no event data interpolated into `run:` (only `env:`).
  */
-import { ciDeployRoleArn, type Definitions, type EnvironmentDefinition } from '../config';
+import { ciDeployRoleArn, ciPlanRoleArn, type Definitions, type EnvironmentDefinition } from '../config';
 import { ACTION_PINS, uses } from './action-pins';
 import type { GithubJob, GithubPermissions, GithubStep, GithubWorkflow } from './github-workflow-types';
 import { resolvePipelineOptions, type PipelineOptions, type ResolvedPipelineOptions } from './pipeline-options';
@@ -109,9 +109,9 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
         steps.checkout(),
         steps.setupNode(),
         steps.setupTerraform(),
-        steps.assumeRole(env),
+        steps.assumeRole(env, 'plan'),
         run('build deploykit', ...commands.installCli()),
-        run(`plan ${env.name}`, commands.plan(env)),
+        run(`plan ${env.name} for review`, commands.reviewPlan(env)),
       ],
     });
   }
@@ -248,12 +248,16 @@ class Steps {
     };
   }
 
-  assumeRole(env: EnvironmentDefinition): GithubStep {
+  /**
+   * Assumes one of the environment's CI roles through OIDC: the deploy role, or the read-only plan role
+   * that pull request workflows (subject `repo:<repo>:pull_request`) may assume.
+   */
+  assumeRole(env: EnvironmentDefinition, role: 'deploy' | 'plan' = 'deploy'): GithubStep {
     return {
-      name: `assume the ${env.name} deploy role (OIDC)`,
+      name: `assume the ${env.name} ${role} role (OIDC)`,
       uses: uses(ACTION_PINS.configureAwsCredentials),
       with: {
-        'role-to-assume': ciDeployRoleArn(this.defs.system, env),
+        'role-to-assume': role === 'plan' ? ciPlanRoleArn(this.defs.system, env) : ciDeployRoleArn(this.defs.system, env),
         'role-session-name': `deploykit-\${{ github.run_id }}-\${{ github.run_attempt }}`,
         'aws-region': env.region,
         'mask-aws-account-id': false,

@@ -17,7 +17,7 @@ export function gitlabStages(defs: Definitions): string[] {
   return ['test', 'build', 'review', ...defs.environments.map((env) => env.name)];
 }
 
-/** The variable that receives the OIDC ID token the step scripts exchange for the deploy role. */
+/** The variable that receives the OIDC ID token the step scripts exchange for the deploy (or plan) role. */
 export const GITLAB_ID_TOKEN_VARIABLE = 'DEPLOYKIT_ID_TOKEN';
 
 const MERGE_REQUEST = '$CI_PIPELINE_SOURCE == "merge_request_event"';
@@ -82,13 +82,15 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
     script: [...commands.installCli(), commands.review('gitlab')],
     artifacts: { paths: ['deploykit-diff.md'], expire_in: '1 week' },
   };
+  // Review plans sign in with the environment's read-only plan role (`--role-arn` of ciPlanRoleArn),
+  // the one role merge request pipelines can assume, and plan with -lock=false.
   for (const env of defs.environments) {
     jobs[gitlabJobName.reviewPlan(env.name)] = {
       ...awsJob(defs, 'review'),
       needs: [],
       interruptible: true,
       rules: [{ if: MERGE_REQUEST }],
-      script: [...commands.installCli(), commands.plan(env)],
+      script: [...commands.installCli(), commands.reviewPlan(env)],
     };
   }
 
@@ -197,7 +199,7 @@ function dockerJob(opts: ResolvedPipelineOptions, stage: string): Pick<GitlabJob
   };
 }
 
-/** A job on the tools image that assumes the environment's deploy role with an OIDC ID token. */
+/** A job on the tools image that assumes one of the environment's CI roles with an OIDC ID token. */
 function awsJob(defs: Definitions, stage: string): Pick<GitlabJob, 'stage' | 'image' | 'id_tokens'> {
   return { stage, image: '$DEPLOYKIT_TOOLS_IMAGE', id_tokens: idTokens(defs) };
 }

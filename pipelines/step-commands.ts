@@ -5,6 +5,7 @@
  */
 import {
   ciDeployRoleArn,
+  ciPlanRoleArn,
   clusterName,
   namespaceName,
   pruneSelector,
@@ -90,6 +91,22 @@ export class StepCommands {
       ['--region', env.region],
       ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
       ['--config', this.options.configFile],
+    ]);
+  }
+
+  /**
+   * The review plan of a merge/pull request: synthesizes the environment with the commit's image tag
+   * and runs `terraform plan -lock=false` under the read-only plan role (`ciPlanRoleArn`), which may
+   * not write the state lock. Nothing is saved: a review plan is never applied.
+   */
+  reviewPlan(env: EnvironmentDefinition): string {
+    return commandLine(this.script('terraform-plan.sh'), [
+      ['--env', env.name],
+      ['--image-tag', IMAGE_TAG],
+      ['--region', env.region],
+      ['--role-arn', ciPlanRoleArn(this.defs.system, env)],
+      ['--config', this.options.configFile],
+      '--review',
     ]);
   }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Synthesizes one environment with the commit's image tag and saves a Terraform plan (tfplan) that
-# terraform-apply.sh applies exactly.
+# terraform-apply.sh applies exactly; with --review, runs a read-only review plan that takes no lock
+# and saves nothing.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -8,7 +9,7 @@ source "$(dirname "$0")/lib/common.sh"
 usage() {
   cat <<'USAGE'
 Usage: terraform-plan.sh --env <name> --image-tag <sha> --region <region> --role-arn <arn>
-                         [--config <file>] [--out <dir>]
+                         [--config <file>] [--out <dir>] [--review]
 
 Runs `deploykit synth --env <name> --image-tag <sha>`, then `terraform init` and
 `terraform plan -out=tfplan` in <dir>/<name>/terraform.
@@ -16,13 +17,15 @@ Runs `deploykit synth --env <name> --image-tag <sha>`, then `terraform init` and
   --env <name>         environment to plan
   --image-tag <sha>    image tag of every service: the commit SHA; "latest" is refused
   --region <region>    AWS region of the environment
-  --role-arn <arn>     the environment's CI deploy role
+  --role-arn <arn>     the environment's CI deploy role (with --review: its read-only CI plan role)
   --config <file>      definitions file passed to deploykit (default: the built-in definitions)
   --out <dir>          synth output directory (default: dist)
+  --review             review plan of a merge/pull request: `terraform plan -lock=false`, nothing
+                       saved (the plan role can read the state but not write its lock file)
 USAGE
 }
 
-env_name="" image_tag="" region="" role_arn="" config="" out="dist"
+env_name="" image_tag="" region="" role_arn="" config="" out="dist" review=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --env) need_value "$1" "${2:-}"; env_name="$2"; shift 2 ;;
@@ -31,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --role-arn) need_value "$1" "${2:-}"; role_arn="$2"; shift 2 ;;
     --config) need_value "$1" "${2:-}"; config="$2"; shift 2 ;;
     --out) need_value "$1" "${2:-}"; out="$2"; shift 2 ;;
+    --review) review=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage_error "unknown option $1" ;;
   esac
@@ -47,5 +51,10 @@ deploykit "${synth_args[@]}"
 
 assume_ci_role "$role_arn" "$region"
 terraform -chdir="$out/$env_name/terraform" init -input=false
-terraform -chdir="$out/$env_name/terraform" plan -input=false -out=tfplan
-log "saved the plan of $env_name to $out/$env_name/terraform/tfplan"
+if [[ "$review" == true ]]; then
+  terraform -chdir="$out/$env_name/terraform" plan -input=false -lock=false
+  log "planned $env_name for review without taking the state lock; the plan is not saved"
+else
+  terraform -chdir="$out/$env_name/terraform" plan -input=false -out=tfplan
+  log "saved the plan of $env_name to $out/$env_name/terraform/tfplan"
+fi

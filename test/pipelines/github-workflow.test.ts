@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ciDeployRoleArn, ciPlanRoleArn } from '../../config';
 import { githubWorkflow } from '../../pipelines/github-workflow';
 import { generatePipelines, GITHUB_WORKFLOW_FILE } from '../../pipelines/pipeline-files';
 import { exampleDefs, tempDir } from '../support/synth';
@@ -96,6 +97,36 @@ describe('GitHub workflow', () => {
     for (const env of ['dev', 'staging', 'prod']) expect(jobs[`review-plan-${env}`].if).toBe("github.event_name == 'pull_request'");
     for (const [id, job] of Object.entries(jobs).filter(([id]) => /^(push|plan|apply|deploy|verify)-/.test(id))) {
       expect([id, job.if]).toEqual([id, expect.stringMatching(/^github\.event_name == 'push' && /)]);
+    }
+  });
+
+  test('review plans assume the read-only plan role and plan without the state lock', () => {
+    for (const env of defs.environments) {
+      const job = jobs[`review-plan-${env.name}`];
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(job.environment).toBeUndefined();
+      const assume = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      expect(assume).toMatchObject({
+        name: `assume the ${env.name} plan role (OIDC)`,
+        with: { 'role-to-assume': ciPlanRoleArn(defs.system, env), 'aws-region': env.region },
+      });
+      expect(job.steps.find((s) => s.name === `plan ${env.name} for review`)?.run).toBe(
+        `pipelines/scripts/terraform-plan.sh --env ${env.name} --image-tag "$IMAGE_TAG" --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --review`,
+      );
+      expect(JSON.stringify(job)).not.toContain(ciDeployRoleArn(defs.system, env));
+      expect(job.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(false);
+    }
+  });
+
+  test('deploy jobs keep the deploy role, and no job but the review plans uses the plan role', () => {
+    for (const [id, job] of Object.entries(jobs)) {
+      expect([id, JSON.stringify(job).includes('-ci-plan')]).toEqual([id, id.startsWith('review-plan-')]);
+    }
+    for (const env of defs.environments) {
+      for (const step of ['push', 'plan', 'apply', 'deploy', 'verify']) {
+        const assume = jobs[`${step}-${env.name}`].steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+        expect(assume?.with?.['role-to-assume']).toBe(ciDeployRoleArn(defs.system, env));
+      }
     }
   });
 

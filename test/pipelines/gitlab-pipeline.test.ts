@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ciDeployRoleArn, ciPlanRoleArn } from '../../config';
 import { gitlabPipeline, gitlabPipelineDocument } from '../../pipelines/gitlab-pipeline';
 import { generatePipelines, GITLAB_CI_FILE } from '../../pipelines/pipeline-files';
 import { exampleDefs, tempDir } from '../support/synth';
@@ -149,6 +150,31 @@ describe('GitLab pipeline content', () => {
     expect(jobs['apply:staging'].needs).toEqual([{ job: 'plan:staging', artifacts: true }]);
     expect(jobs['deploy:staging'].needs).toContainEqual({ job: 'plan:staging', artifacts: true });
     expect(jobs['deploy:staging'].script[0]).toContain('--selector app.kubernetes.io/managed-by=deploykit,app.kubernetes.io/part-of=company,deploykit.io/environment=staging');
+  });
+
+  test('review plans sign in with the read-only plan role and plan without the state lock', () => {
+    for (const env of defs.environments) {
+      const job = jobs[`review:plan:${env.name}`];
+      expect(job.id_tokens).toEqual({ DEPLOYKIT_ID_TOKEN: { aud: 'https://gitlab.com' } });
+      expect(job.script.at(-1)).toBe(
+        `pipelines/scripts/terraform-plan.sh --env ${env.name} --image-tag "$IMAGE_TAG" --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --review`,
+      );
+      expect(job.script.join('\n')).not.toContain(ciDeployRoleArn(defs.system, env));
+      expect(job.artifacts).toBeUndefined();
+    }
+  });
+
+  test('deploy jobs keep the deploy role, and no job but the review plans uses the plan role', () => {
+    for (const [name, job] of Object.entries(jobs)) {
+      const script = [...(job.script ?? []), ...(job.after_script ?? [])].join('\n');
+      expect([name, script.includes('-ci-plan')]).toEqual([name, name.startsWith('review:plan:')]);
+    }
+    for (const env of defs.environments.filter((e) => e.name !== 'prod')) {
+      for (const step of ['push', 'plan', 'apply', 'deploy', 'verify']) {
+        expect(jobs[`${step}:${env.name}`].script.join('\n')).toContain(`--role-arn ${ciDeployRoleArn(defs.system, env)}`);
+      }
+      expect(jobs[`plan:${env.name}`].script.at(-1)).not.toContain('--review');
+    }
   });
 
   test('verify waits for each Deployment as long as its progressDeadlineSeconds and checks its readiness path', () => {

@@ -5,6 +5,7 @@ import { StubbedShell, type ScriptRun } from './script-stubs';
 
 const SCRIPTS_DIR = join(__dirname, '../../pipelines/scripts');
 const ROLE = 'arn:aws:iam::111111111111:role/company-dev-ci-deploy';
+const PLAN_ROLE = 'arn:aws:iam::111111111111:role/company-dev-ci-plan';
 const OIDC = { DEPLOYKIT_ID_TOKEN: 'fake-oidc-token', CI_PIPELINE_ID: '7', CI_JOB_ID: '42' };
 const ASSUME = `aws sts assume-role-with-web-identity --role-arn ${ROLE} --role-session-name deploykit-7-42 --web-identity-token fake-oidc-token --duration-seconds 3600 --query Credentials.[AccessKeyId,SecretAccessKey,SessionToken] --output text`;
 const KUBECONFIG = 'aws eks update-kubeconfig --name company-dev --region ap-east-1 --kubeconfig <kubeconfig>';
@@ -100,6 +101,32 @@ describe('terraform-plan.sh and terraform-apply.sh', () => {
       'terraform -chdir=dist/dev/terraform init -input=false',
       'terraform -chdir=dist/dev/terraform plan -input=false -out=tfplan',
     ]);
+  });
+
+  test('a review plan assumes the plan role and plans without the state lock, saving nothing', () => {
+    const run = new StubbedShell().run(
+      'terraform-plan.sh',
+      ['--env', 'dev', '--image-tag', '3f2c9a1', '--region', 'ap-east-1', '--role-arn', PLAN_ROLE, '--review'],
+      OIDC,
+    );
+    expect(run.code).toBe(0);
+    expect(commands(run)).toEqual([
+      'deploykit synth --env dev --image-tag 3f2c9a1 --out dist --no-pipelines --quiet',
+      ASSUME.replace(ROLE, PLAN_ROLE),
+      'terraform -chdir=dist/dev/terraform init -input=false',
+      'terraform -chdir=dist/dev/terraform plan -input=false -lock=false',
+    ]);
+    expect(run.stderr).toContain('terraform-plan: planned dev for review without taking the state lock; the plan is not saved');
+  });
+
+  test('a failed review plan fails the job', () => {
+    const run = new StubbedShell().run(
+      'terraform-plan.sh',
+      ['--env', 'dev', '--image-tag', '3f2c9a1', '--region', 'ap-east-1', '--role-arn', PLAN_ROLE, '--review'],
+      { ...OIDC, STUB_FAIL_TERRAFORM: 'plan' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain('planned dev for review');
   });
 
   test('plan refuses the image tag latest before running anything', () => {

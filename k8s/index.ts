@@ -7,6 +7,7 @@ export {
   POD_USER_ID,
   HTTP_PORT_NAME,
   TMP_MOUNT_PATH,
+  POD_IDENTITY_AGENT_CIDR,
 } from './constructs/web-service';
 export {
   clusterCapacityIssues,

@@ -353,7 +353,14 @@ function httpProbe(path: string, timing: { periodSeconds: number; failureThresho
   };
 }
 
-/** DNS to the cluster's CoreDNS, then the service's own destinations. */
+/**
+ * Link-local address of the EKS Pod Identity agent on every node: pods fetch their IAM credentials
+ * there (port 80), and NetworkPolicies apply to that traffic too.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
+ */
+export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+
+/** DNS to the cluster's CoreDNS, credentials from the Pod Identity agent, then the service's own destinations. */
 function egressRules(svc: ServiceDefinition): NetworkPolicyEgressRule[] {
   const dnsPorts: NetworkPolicyPort[] = ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) }));
   return [
@@ -366,6 +373,7 @@ function egressRules(svc: ServiceDefinition): NetworkPolicyEgressRule[] {
       ],
       ports: dnsPorts,
     },
+    { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(80) }] },
     ...svc.egress.map((rule) => ({
       to: [{ ipBlock: { cidr: rule.cidr } }],
       ports: rule.ports.map((port) => ({ protocol: rule.protocol, port: IntOrString.fromNumber(port) })),

@@ -184,6 +184,7 @@ describe('WebService defaults (staging company-web)', () => {
           { protocol: 'TCP', port: 53 },
         ],
       },
+      { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
       { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
     ]);
   });
@@ -271,15 +272,16 @@ describe('WebService options', () => {
         ];
       },
     }).objects();
-    expect(find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress.slice(1)).toEqual([
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress.slice(2)).toEqual([
       { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8443 }] },
       { to: [{ ipBlock: { cidr: '192.168.0.0/24' } }], ports: [{ protocol: 'UDP', port: 514 }] },
     ]);
   });
 
-  test('allows only DNS egress when no destinations are defined', () => {
+  test('allows only DNS and the Pod Identity agent when no destinations are defined', () => {
     const objects = webService({ mutate: (input) => (input.services[WEB].egress = []) }).objects();
-    expect(find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress).toHaveLength(1);
+    // DNS and the Pod Identity agent (credentials) only.
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-egress').spec.egress).toHaveLength(2);
   });
 
   test('admits ingress from every listed namespace and only the same namespace when none are listed', () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates the README sections between `<!-- generated:<name>:start … -->` and
+// Regenerates the README (and docs/check.md) sections between `<!-- generated:<name>:start … -->` and
 // `<!-- generated:<name>:end -->` from the CLI: the architecture diagram of prod (`deploykit graph`)
 // and the rule table (`deploykit check --list-rules`). `--check` exits 1 when the README is stale
 // instead of writing it. The benchmark section is written by `npm run bench`.
@@ -9,7 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const readmeFile = join(root, 'README.md');
+/** Files with generated sections, and which sections each holds. */
+const TARGETS = [
+  { file: join(root, 'README.md'), sections: ['graph', 'rules'] },
+  { file: join(root, 'docs', 'check.md'), sections: ['rules'] },
+];
 
 function cli(...args) {
   const result = spawnSync(process.execPath, [join(root, 'bin', 'deploykit.js'), ...args], { cwd: root, encoding: 'utf8' });
@@ -32,16 +36,17 @@ export function generatedSections() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const before = readFileSync(readmeFile, 'utf8');
-  let after = before;
-  for (const [name, body] of Object.entries(generatedSections())) after = replaceSection(after, name, body);
-  if (process.argv.includes('--check')) {
-    if (after !== before) {
-      process.stderr.write('README.md is out of date; run `npm run readme`\n');
-      process.exit(1);
+  const sections = generatedSections();
+  for (const { file, sections: names } of TARGETS) {
+    const before = readFileSync(file, 'utf8');
+    const after = names.reduce((text, name) => replaceSection(text, name, sections[name]), before);
+    if (after === before) continue;
+    if (process.argv.includes('--check')) {
+      process.stderr.write(`${file} is out of date; run \`npm run readme\`\n`);
+      process.exitCode = 1;
+    } else {
+      writeFileSync(file, after);
+      process.stdout.write(`${file} updated\n`);
     }
-  } else if (after !== before) {
-    writeFileSync(readmeFile, after);
-    process.stdout.write('README.md updated\n');
   }
 }

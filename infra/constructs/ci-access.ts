@@ -363,6 +363,8 @@ function planReadStatements(scope: PlanReadScope): PolicyStatement[] {
       actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
       resources: [`arn:aws:kms:${region}:${account}:key/*`],
     },
+    // kms:ListAliases has no resource-level permissions; refreshing aws_kms_alias needs it.
+    { sid: 'ListKeyAliases', actions: ['kms:ListAliases'], resources: ['*'] },
     {
       sid: 'ReadLogGroups',
       actions: ['logs:DescribeLogGroups', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup'],

@@ -64,7 +64,8 @@ describe('EnvironmentStack', () => {
           for (const a of actions) expect(`${address} ${a}`).not.toMatch(/\*$/);
         }
         expect(statement.Principal).not.toBe('*');
-        if (statement.Resource === '*' && !isKeyPolicy) expect(actions).toEqual(['ecr:GetAuthorizationToken']);
+        // Only actions AWS authorizes on "*" alone: the ECR login token and listing KMS aliases.
+        if (statement.Resource === '*' && !isKeyPolicy) expect([['ecr:GetAuthorizationToken'], ['kms:ListAliases']]).toContainEqual(actions);
       }
     });
 

@@ -7,7 +7,8 @@ import type { EnvironmentRule } from '../types';
  * Actions that have no resource-level permissions and are allowed on `Resource: "*"`.
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
  */
-export const RESOURCE_WILDCARD_EXCEPTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];
+// Read-only actions AWS authorizes only on Resource "*" (no resource-level permissions).
+export const RESOURCE_WILDCARD_EXCEPTIONS: readonly string[] = ['ecr:GetAuthorizationToken', 'kms:ListAliases'];
 
 /** AWS managed policies that grant administrator-level access. */
 export const ADMIN_MANAGED_POLICIES: readonly string[] = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];

@@ -10,11 +10,12 @@ import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } 
 import { imageTagIssues } from '../config/rules';
 import { EnvironmentStack } from '../infra/environment-stack';
 import { EnvironmentChart } from '../k8s/environment-chart';
+import type { SynthExtensions } from './extensions';
 import { stringifyDocuments } from './kubernetes-yaml';
 import { MANIFEST_FILE, StagedOutput } from './output-directory';
 
 /** Options of {@link synthesize}. */
-export interface SynthOptions {
+export interface SynthOptions extends SynthExtensions {
   /** Output directory. @default "dist" */
   readonly outDir?: string;
   /** Environments to synthesize; others keep their previous output. @default - all */
@@ -81,7 +82,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
 
   const staged = StagedOutput.begin(outDir);
   try {
-    const summaries = writeEnvironments(defs, envs, staged.staging, options.imageTag, options.onEnvironment);
+    const summaries = writeEnvironments(defs, envs, staged.staging, options);
     const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
     const selected = new Set(envs.map((e) => e.name));
     const previous = readManifest(staged.target);
@@ -110,8 +111,7 @@ function writeEnvironments(
   defs: Definitions,
   envs: readonly EnvironmentDefinition[],
   root: string,
-  imageTag: string | undefined,
-  onEnvironment?: (output: SynthesizedEnvironment) => void,
+  options: SynthOptions,
 ): EnvironmentSynthSummary[] {
   // One app per environment: each stack is alone in its app, so cdktf skips the cross-stack
   // preparation pass (see EnvironmentStack.prepareStack), and environments cannot reference each other.
@@ -121,7 +121,8 @@ function writeEnvironments(
     const started = performance.now();
     mkdirSync(join(cdktfOut, env.name), { recursive: true });
     const app = new CdktfApp({ outdir: join(cdktfOut, env.name), stackTraces: false });
-    const stack = new EnvironmentStack(app, stackName(defs.system, env), { definitions: defs, environment: env });
+    const props = { definitions: defs, environment: env };
+    const stack = options.stack ? options.stack(app, stackName(defs.system, env), props) : new EnvironmentStack(app, stackName(defs.system, env), props);
     app.synth();
     timings.set(env.name, performance.now() - started);
     return stack;
@@ -138,10 +139,10 @@ function writeEnvironments(
     );
 
     const k8sDir = join(root, env.name, 'kubernetes');
-    const objects = kubernetesObjects(defs, env, imageTag);
+    const objects = kubernetesObjects(defs, env, options);
     mkdirSync(k8sDir, { recursive: true });
     writeFileSync(join(k8sDir, `${stackName(defs.system, env)}.k8s.yaml`), stringifyDocuments(objects));
-    onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
+    options.onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
 
     const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();
     return {
@@ -160,9 +161,10 @@ function writeEnvironments(
  * The environment chart's objects in apply order, after the same construct validation `cdk8s synth`
  * runs. Written with the fast YAML emitter instead of cdk8s's, which dominates synth time at scale.
  */
-function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, imageTag: string | undefined): unknown[] {
+function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, options: SynthOptions): unknown[] {
   const app = new Cdk8sApp();
-  const chart = new EnvironmentChart(app, stackName(defs.system, env), { definitions: defs, environment: env, imageTag });
+  const props = { definitions: defs, environment: env, imageTag: options.imageTag };
+  const chart = options.chart ? options.chart(app, stackName(defs.system, env), props) : new EnvironmentChart(app, stackName(defs.system, env), props);
   // The tree is complete and nothing patches it after this point, so each object is resolved once:
   // construct validations (which read objects' JSON) and the chart's output share the result.
   for (const node of app.node.findAll()) {

@@ -2,7 +2,7 @@
 export { defineEnvironments, mergeOverride, defaultSubnets, type SubnetLayout } from './define-environments';
 export { ConfigError } from './config-error';
 export type { ConfigIssue } from './issue-format';
-export { loadDefinitions, readDefinitionsInput, DefinitionsFileError } from './load';
+export { loadDefinitions, readDefinitionsInput, readModuleExports, DefinitionsFileError } from './load';
 export { toEffectiveInput, definitionsJsonSchema } from './effective';
 export { exampleDefinitions } from './environments';
 export * from './naming';

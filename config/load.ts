@@ -61,6 +61,19 @@ function pickExport(mod: Record<string, unknown>, file: string): unknown {
   return value;
 }
 
+/**
+ * The other exports of a `.ts`/`.js` definitions module (e.g. the `stack` and `chart` factories a
+ * platform team provides); empty for JSON and YAML files and for the built-in example. The module is
+ * the one {@link readDefinitionsInput} loaded (Node caches it).
+ */
+export function readModuleExports(file?: string): Readonly<Record<string, unknown>> {
+  if (!file) return {};
+  const ext = extname(file).toLowerCase();
+  if (!['.ts', '.mts', '.cts', '.js', '.cjs'].includes(ext)) return {};
+  if (ext.endsWith('ts')) require('tsx/cjs/api').register();
+  return require(resolve(file)) as Record<string, unknown>;
+}
+
 /** Loads and validates definitions. @throws ConfigError | DefinitionsFileError */
 export function loadDefinitions(file?: string): Definitions {
   return defineEnvironments(readDefinitionsInput(file));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Definitions } from '../../config';
 import type { SynthesizedEnvironment } from '../synth';
+import { loadExtensions } from '../extensions';
 import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
@@ -42,6 +43,7 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
     temp = mkdtempSync(join(tmpdir(), 'deploykit-check-'));
     dir = join(temp, 'dist');
     synthesize(definitions, {
+      ...loadExtensions(options.configFile),
       outDir: dir,
       environments: environments.map((e) => e.name),
       imageTag: options.imageTag,

@@ -1,6 +1,7 @@
 import { loadDefinitions } from '../../config';
 import { regeneratePipelines } from '../../pipelines/regenerate';
 import type { Command } from '../main';
+import { loadExtensions } from '../extensions';
 import { synthesize } from '../synth';
 
 /** `deploykit synth`: every environment's Terraform and Kubernetes output, atomically. */
@@ -9,7 +10,8 @@ export const synthCommand: Command = {
   usage: `Usage: deploykit synth [--env <name>]... [--config <file>] [--out <dir>] [--image-tag <tag>] [--quiet]
 
   --env <name>        environment to synthesize (repeatable); others keep their last output (default: all)
-  --config <file>     definitions: .ts/.js module (default export) or .json/.yaml file (default: built-in example)
+  --config <file>     definitions: .ts/.js module (default export; may export 'stack' and 'chart' factories)
+                      or .json/.yaml file (default: built-in example)
   --out <dir>         output directory, replaced atomically (default: dist)
   --image-tag <tag>   image tag for every service, e.g. the commit SHA (default: each service's image.tag)
   --pipelines-dir <dir>  where .gitlab-ci.yml and .github/workflows/deploy.yml are regenerated from every
@@ -30,6 +32,7 @@ export const synthCommand: Command = {
     const defs = loadDefinitions(values.config as string | undefined);
     const outDir = values.out as string;
     const summaries = synthesize(defs, {
+      ...loadExtensions(values.config as string | undefined),
       outDir,
       environments: values.env as string[] | undefined,
       imageTag: values['image-tag'] as string | undefined,

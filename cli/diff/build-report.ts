@@ -62,10 +62,12 @@ function tiersOf(defs: Definitions): Map<string, string> {
 
 function resolveSide(side: 'base' | 'head', spec: string | undefined, options: DiffOptions, cwd: string, outDir: string): ResolvedSide {
   if (spec === undefined) {
-    const defs = loadDefinitions(options.config === undefined ? undefined : resolve(cwd, options.config));
+    const configFile = options.config === undefined ? undefined : resolve(cwd, options.config);
+    const defs = loadDefinitions(configFile);
     // Loaded only when a side is synthesized: reading two directories needs neither cdktf nor cdk8s.
     const { synthesize } = require('../synth') as typeof import('../synth');
-    synthesize(defs, { outDir, environments: options.environments, imageTag: options.imageTag });
+    const { loadExtensions } = require('../extensions') as typeof import('../extensions');
+    synthesize(defs, { ...loadExtensions(configFile), outDir, environments: options.environments, imageTag: options.imageTag });
     return { output: readSynthOutput(outDir, `--${side}`), label: 'working tree', tiers: tiersOf(defs) };
   }
   const dir = resolve(cwd, spec);

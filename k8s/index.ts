@@ -20,3 +20,11 @@ export {
   type ResourceAmount,
 } from './cluster-capacity';
 export { INSTANCE_TYPES, instanceTypeCapacity, type InstanceTypeCapacity } from './instance-types';
+export {
+  workloadLabels,
+  selectorLabels,
+  versionLabelValue,
+  NAME_LABEL,
+  INSTANCE_LABEL,
+  VERSION_LABEL,
+} from './workload-labels';

@@ -34,7 +34,7 @@ import {
   type Probe,
   typedApiObject,
 } from '../private/kube-api';
-import { selectorLabels, workloadLabels } from '../private/workload-labels';
+import { selectorLabels, workloadLabels } from '../workload-labels';
 import { webServiceInvariantErrors } from '../private/web-service-invariants';
 
 /** Annotation on the ServiceAccount naming the IAM role its pods receive through EKS Pod Identity. */

@@ -1,6 +1,6 @@
 /**
- * The recommended `app.kubernetes.io/*` labels of a service's objects.
- * @internal
+ * The recommended `app.kubernetes.io/*` labels of a service's objects. Public (exported from
+ * `k8s/index.ts`) so workload kinds a platform team adds carry exactly the same labels and selectors.
  */
 import {
   environmentLabels,
@@ -8,7 +8,7 @@ import {
   type EnvironmentDefinition,
   type ServiceDefinition,
   type SystemDefinition,
-} from '../../config';
+} from '../config';
 
 /** Label key naming the application. */
 export const NAME_LABEL = 'app.kubernetes.io/name';

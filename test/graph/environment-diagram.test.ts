@@ -17,7 +17,7 @@ function parseWithMermaid(text: string): ParsedDiagram {
     const ast = await parse('architecture', input);
     const pick = (n) => ({ id: n.id, in: n.in, title: n.title });
     process.stdout.write(JSON.stringify({ groups: ast.groups.map(pick), services: ast.services.map(pick), edges: ast.edges.map((e) => ({ lhsId: e.lhsId, rhsId: e.rhsId })) }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: text, encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }));
 }
 
 const defs = exampleDefs();

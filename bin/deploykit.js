@@ -86,5 +86,6 @@ rebuildIfStale();
 const { main, saveCache } = load();
 main(process.argv.slice(2)).then((code) => {
   saveCache();
-  process.exit(code);
+  // Not process.exit(): output to a pipe is written asynchronously and would be cut off.
+  process.exitCode = code;
 });

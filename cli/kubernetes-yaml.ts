@@ -80,8 +80,8 @@ function emitBlock(value: Json, col: number, out: string[]): void {
 // Reading
 
 interface Line {
-  readonly indent: number;
-  readonly text: string;
+  indent: number;
+  text: string;
 }
 
 class Unsupported extends Error {}
@@ -129,14 +129,13 @@ function parseBlock(lines: Line[], start: number, indent: number): [Json, number
     while (i < lines.length && lines[i].indent === indent && (lines[i].text.startsWith('- ') || lines[i].text === '-')) {
       const rest = lines[i].text.slice(2);
       if (rest === '') throw new Unsupported();
-      if (splitPair(rest) || rest.startsWith('- ')) {
-        // A mapping or sequence item: its first line shares the dash line.
-        const shifted: Line[] = [{ indent: indent + 2, text: rest }];
-        let j = i + 1;
-        while (j < lines.length && lines[j].indent > indent) shifted.push(lines[j++]);
-        const [value] = parseBlock(shifted, 0, indent + 2);
+      if (rest.startsWith('- ') || splitPair(rest)) {
+        // A mapping or sequence item: its first line shares the dash line. Re-read that line as if
+        // it stood alone at the item's indentation (in place, no copying).
+        lines[i] = { indent: indent + 2, text: rest };
+        const [value, next] = parseBlock(lines, i, indent + 2);
         list.push(value);
-        i = j;
+        i = next;
       } else {
         list.push(parseScalar(rest));
         i++;

@@ -81,7 +81,17 @@ function touched(change: RawChange, prefixes: readonly string[]): string[] {
   return [...hits].sort();
 }
 
+/** The body as JSON text, once per body: a cheap first test before walking every value. */
+const bodyTexts = new WeakMap<object, string>();
+function mentions(body: unknown, ...needles: string[]): boolean {
+  if (typeof body !== 'object' || body === null) return needles.some((n) => String(body).includes(n));
+  let text = bodyTexts.get(body);
+  if (text === undefined) bodyTexts.set(body, (text = JSON.stringify(body)));
+  return needles.some((n) => text.includes(n));
+}
+
 function openCidrs(body: unknown, isTerraformRoute: boolean): string[] {
+  if (!mentions(body, ...OPEN_CIDRS)) return [];
   const paths: string[] = [];
   walkValues(body, (path, value) => {
     if (typeof value === 'string' && OPEN_CIDRS.has(value) && !(isTerraformRoute && ROUTE_DESTINATION.test(path))) paths.push(`${path} ${value}`);
@@ -91,6 +101,7 @@ function openCidrs(body: unknown, isTerraformRoute: boolean): string[] {
 
 /** Wildcard grants in IAM policy documents, inline JSON (`policy`, `assume_role_policy`) or `statement` blocks. */
 function iamWildcards(body: unknown): string[] {
+  if (!mentions(body, '*')) return [];
   const found: string[] = [];
   const isWildAction = (v: string) => v === '*' || /^[\w-]+:\*$/.test(v);
   const visitDocument = (doc: unknown, where: string) =>
@@ -124,6 +135,7 @@ function rbacWildcards(body: unknown): string[] {
 }
 
 function images(body: unknown): string[] {
+  if (!mentions(body, '"image"')) return [];
   const found: string[] = [];
   walkValues(body, (_path, value, key) => {
     if (key === 'image' && typeof value === 'string') found.push(value);

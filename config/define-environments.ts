@@ -11,7 +11,6 @@ import { clusterIssues, crossEnvironmentIssues, networkIssues, serviceIssues, ty
 import {
   definitionsSchema,
   serviceNameSchema,
-  serviceOverrideSchema,
   serviceSchema,
   type DefinitionsInput,
   type ParsedEnvironment,
@@ -75,13 +74,7 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
     const services: ServiceDefinition[] = [];
     for (const [name, override] of Object.entries(rawServices)) {
       const at = ['environments', i, 'services', name];
-      if (!(name in rawCatalogue)) {
-        const parsedOverride = serviceOverrideSchema.safeParse(override, PARSE);
-        if (!parsedOverride.success) {
-          add(parsedOverride.error.issues, at);
-          continue;
-        }
-      }
+      // A service outside the catalogue is defined inline: the merged parse validates it whole.
       const merged = mergeOverride(rawCatalogue[name] ?? {}, override);
       const parsed = serviceSchema.safeParse(merged, PARSE);
       if (parsed.success) services.push(resolveService(name, parsed.data));

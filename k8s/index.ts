@@ -4,11 +4,41 @@ export {
   WebService,
   type WebServiceProps,
   IAM_ROLE_ARN_ANNOTATION,
+  POD_IDENTITY_AGENT_CIDR,
+} from './constructs/web-service';
+export {
+  restrictedPodTemplate,
+  restrictedPodTemplatePatches,
+  type RestrictedPodTemplateProps,
+  type PodTemplatePatchOptions,
   POD_USER_ID,
   HTTP_PORT_NAME,
   TMP_MOUNT_PATH,
-  POD_IDENTITY_AGENT_CIDR,
-} from './constructs/web-service';
+} from './pod-template';
+export {
+  typedApiObject,
+  type TypedKind,
+  IntOrString,
+  KubeDeployment,
+  KubeHorizontalPodAutoscalerV2,
+  KubeIngress,
+  KubeNamespace,
+  KubeNetworkPolicy,
+  KubePodDisruptionBudget,
+  KubeService,
+  KubeServiceAccount,
+  Quantity,
+  type Container,
+  type ContainerPort,
+  type EnvVar,
+  type LifecycleHandler,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type PodSpec,
+  type PodTemplateSpec,
+  type Probe,
+} from './kube-api';
 export {
   clusterCapacityIssues,
   allocatable,

@@ -2,7 +2,7 @@
  * `WebService`: everything one HTTP service needs in one environment, secure by default.
  * @see docs/kubernetes.md
  */
-import { JsonPatch, type ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ConfigError,
@@ -27,24 +27,22 @@ import {
   KubePodDisruptionBudget,
   KubeService,
   KubeServiceAccount,
-  Quantity,
   type NetworkPolicyEgressRule,
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
-  type Probe,
   typedApiObject,
-} from '../private/kube-api';
+} from '../kube-api';
+import {
+  HTTP_PORT_NAME,
+  restrictedPodTemplate,
+  restrictedPodTemplatePatches,
+  type RestrictedPodTemplateProps,
+} from '../pod-template';
 import { selectorLabels, workloadLabels } from '../workload-labels';
 import { webServiceInvariantErrors } from '../private/web-service-invariants';
 
 /** Annotation on the ServiceAccount naming the IAM role its pods receive through EKS Pod Identity. */
 export const IAM_ROLE_ARN_ANNOTATION = SERVICE_ACCOUNT_ROLE_ANNOTATION;
-/** User and group id the pods run as (≥ 10000, clear of host users). */
-export const POD_USER_ID = 10001;
-/** Name of the main container and of its HTTP port. */
-export const HTTP_PORT_NAME = 'http';
-/** Where the writable scratch volume is mounted, so a read-only root file system still works. */
-export const TMP_MOUNT_PATH = '/tmp';
 
 /** Props of {@link WebService}. */
 export interface WebServiceProps {
@@ -159,6 +157,7 @@ export class WebService extends Construct {
       },
     });
 
+    const podTemplate: RestrictedPodTemplateProps = { system, environment: env, service: svc, imageTag: tag, labels };
     this.deployment = typedApiObject(this, 'Deployment', KubeDeployment, {
       metadata: metadata(svc.name),
       spec: {
@@ -167,70 +166,10 @@ export class WebService extends Construct {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
         revisionHistoryLimit: svc.revisionHistoryLimit,
         progressDeadlineSeconds: svc.progressDeadlineSeconds,
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: serviceAccountName(svc),
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: svc.terminationGracePeriodSeconds,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: POD_USER_ID,
-              runAsGroup: POD_USER_ID,
-              fsGroup: POD_USER_ID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            topologySpreadConstraints: [
-              // Best effort across zones: a zone short of capacity must not leave pods Pending.
-              { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'] },
-              // Strict across nodes, so one node failure takes at most one extra replica; tainted and cordoned nodes do not count.
-              { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
-            containers: [
-              {
-                name: HTTP_PORT_NAME,
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                ports: ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-                env: [
-                  ...Object.entries(svc.env).map(([name, value]) => ({ name, value })),
-                  ...Object.entries(svc.secretEnv).map(([name, ref]) => ({
-                    name,
-                    valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
-                  })),
-                ],
-                resources: {
-                  requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
-                  limits: { cpu: Quantity.fromString(svc.resources.limits.cpu), memory: Quantity.fromString(svc.resources.limits.memory) },
-                },
-                startupProbe: httpProbe(svc.health.startupPath, { periodSeconds: 5, failureThreshold: 24 }),
-                readinessProbe: httpProbe(svc.health.readinessPath, { periodSeconds: 5, failureThreshold: 3 }),
-                livenessProbe: httpProbe(svc.health.livenessPath, { periodSeconds: 15, failureThreshold: 3 }),
-                lifecycle:
-                  svc.preStopSleepSeconds > 0 && svc.preStopHandler === 'exec'
-                    ? { preStop: { exec: { command: ['/bin/sleep', String(svc.preStopSleepSeconds)] } } }
-                    : undefined,
-                securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  privileged: false,
-                  capabilities: { drop: ['ALL'] },
-                },
-                volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
-              },
-            ],
-          },
-        },
+        template: restrictedPodTemplate(podTemplate),
       },
     });
-    if (svc.preStopSleepSeconds > 0 && svc.preStopHandler === 'sleep') {
-      // The sleep action (Kubernetes 1.30+) postdates the 1.28 typed API, which would drop it.
-      this.deployment.addJsonPatch(
-        JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: svc.preStopSleepSeconds } } }),
-      );
-    }
+    this.deployment.addJsonPatch(...restrictedPodTemplatePatches(podTemplate));
 
     if (svc.autoscaling) {
       const scaling = svc.autoscaling;
@@ -341,16 +280,6 @@ function podSecurityLabels(): Record<string, string> {
     labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
   }
   return labels;
-}
-
-function httpProbe(path: string, timing: { periodSeconds: number; failureThreshold: number }): Probe {
-  return {
-    httpGet: { path, port: IntOrString.fromString(HTTP_PORT_NAME), scheme: 'HTTP' },
-    initialDelaySeconds: 0,
-    timeoutSeconds: 2,
-    successThreshold: 1,
-    ...timing,
-  };
 }
 
 /**

@@ -1,0 +1,176 @@
+/**
+ * The restricted pod template of a service: what every workload kind deploykit renders (and every
+ * kind a platform team adds) runs its pods with. Public (exported from `k8s/index.ts`).
+ * @see docs/kubernetes.md
+ */
+import { JsonPatch } from 'cdk8s';
+import {
+  imageReference,
+  serviceAccountName,
+  type EnvironmentDefinition,
+  type ServiceDefinition,
+  type SystemDefinition,
+} from '../config';
+import { IntOrString, Quantity, type EnvVar, type PodTemplateSpec, type Probe } from './kube-api';
+import { selectorLabels, workloadLabels } from './workload-labels';
+
+/** User and group id the pods run as (≥ 10000, clear of host users). */
+export const POD_USER_ID = 10001;
+/** Name of the main container and of its HTTP port. */
+export const HTTP_PORT_NAME = 'http';
+/** Where the writable scratch volume is mounted, so a read-only root file system still works. */
+export const TMP_MOUNT_PATH = '/tmp';
+
+/** Props of {@link restrictedPodTemplate} and {@link restrictedPodTemplatePatches}. */
+export interface RestrictedPodTemplateProps {
+  /** The system the environment belongs to (its labels). */
+  readonly system: SystemDefinition;
+  /** The environment the pods run in (image registry, selector and labels). */
+  readonly environment: EnvironmentDefinition;
+  /**
+   * The service as this environment runs it: image, ports, env and secret refs, resources, health
+   * endpoints, termination grace and preStop pause.
+   */
+  readonly service: ServiceDefinition;
+  /** The image tag to run, already checked (the commit SHA in CI). */
+  readonly imageTag: string;
+  /**
+   * Labels of the pods; they must include the selector labels.
+   * @default - `workloadLabels(system, environment, service, imageTag)`
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Name of the single container.
+   * @default "http"
+   */
+  readonly containerName?: string;
+  /**
+   * Name of the container port serving the service's `containerPort`; the startup, readiness and
+   * liveness probes (HTTP GET on the service's `health` paths) target it. The service's
+   * `additionalPorts` follow it.
+   * @default "http"
+   */
+  readonly portName?: string;
+  /**
+   * Environment variables set before the service's `env` and `secretEnv` (e.g. a queue URL).
+   * @default - none
+   */
+  readonly additionalEnv?: readonly EnvVar[];
+  /**
+   * Whether the container pauses `preStopSleepSeconds` before SIGTERM so load balancers
+   * deregister the pod first. Turn it off for a kind no load balancer sends to.
+   * @default true
+   */
+  readonly preStop?: boolean;
+}
+
+/** Options of {@link restrictedPodTemplatePatches}. */
+export interface PodTemplatePatchOptions {
+  /**
+   * JSON pointer of the pod template inside the workload object.
+   * @default "/spec/template" (Deployment, StatefulSet, DaemonSet, Job)
+   */
+  readonly templatePath?: string;
+}
+
+/**
+ * The pod template of a service, secure by default: its ServiceAccount without a mounted token,
+ * non-root user {@link POD_USER_ID} with `RuntimeDefault` seccomp, spread over zones (best effort)
+ * and nodes (strict), a writable `/tmp` volume under a read-only root file system, and one
+ * container with the service's image (`IfNotPresent`), named ports, env and `secretKeyRef` env,
+ * requests and limits, HTTP probes, no privileges or capabilities, and the `exec` preStop pause.
+ *
+ * The `sleep` preStop action (the default `preStopHandler`) is newer than the 1.28 typed API and
+ * is missing here: add {@link restrictedPodTemplatePatches} to the workload object.
+ */
+export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTemplateSpec {
+  const { system, environment: env, service: svc, imageTag } = props;
+  const selector = selectorLabels(env, svc);
+  const portName = props.portName ?? HTTP_PORT_NAME;
+  const ports = [{ name: portName, containerPort: svc.containerPort }, ...svc.additionalPorts];
+  const preStopSeconds = preStopSleepSeconds(props);
+  return {
+    metadata: { labels: { ...(props.labels ?? workloadLabels(system, env, svc, imageTag)) } },
+    spec: {
+      serviceAccountName: serviceAccountName(svc),
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: svc.terminationGracePeriodSeconds,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: POD_USER_ID,
+        runAsGroup: POD_USER_ID,
+        fsGroup: POD_USER_ID,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      topologySpreadConstraints: [
+        // Best effort across zones: a zone short of capacity must not leave pods Pending.
+        { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'] },
+        // Strict across nodes, so one node failure takes at most one extra replica; tainted and cordoned nodes do not count.
+        { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' },
+      ],
+      volumes: [{ name: 'tmp', emptyDir: {} }],
+      containers: [
+        {
+          name: props.containerName ?? HTTP_PORT_NAME,
+          image: imageReference(env, svc, imageTag),
+          imagePullPolicy: 'IfNotPresent',
+          ports: ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+          env: [
+            ...(props.additionalEnv ?? []),
+            ...Object.entries(svc.env).map(([name, value]) => ({ name, value })),
+            ...Object.entries(svc.secretEnv).map(([name, ref]) => ({
+              name,
+              valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
+            })),
+          ],
+          resources: {
+            requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
+            limits: { cpu: Quantity.fromString(svc.resources.limits.cpu), memory: Quantity.fromString(svc.resources.limits.memory) },
+          },
+          startupProbe: httpProbe(svc.health.startupPath, portName, { periodSeconds: 5, failureThreshold: 24 }),
+          readinessProbe: httpProbe(svc.health.readinessPath, portName, { periodSeconds: 5, failureThreshold: 3 }),
+          livenessProbe: httpProbe(svc.health.livenessPath, portName, { periodSeconds: 15, failureThreshold: 3 }),
+          lifecycle:
+            preStopSeconds > 0 && svc.preStopHandler === 'exec'
+              ? { preStop: { exec: { command: ['/bin/sleep', String(preStopSeconds)] } } }
+              : undefined,
+          securityContext: {
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            privileged: false,
+            capabilities: { drop: ['ALL'] },
+          },
+          volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The JSON patches that complete {@link restrictedPodTemplate} on the rendered workload object:
+ * today the `sleep` preStop action (Kubernetes 1.30+), which the 1.28 typed API would drop. Empty
+ * when there is nothing to add. Usage: `deployment.addJsonPatch(...restrictedPodTemplatePatches(props))`.
+ */
+export function restrictedPodTemplatePatches(props: RestrictedPodTemplateProps, options: PodTemplatePatchOptions = {}): JsonPatch[] {
+  const seconds = preStopSleepSeconds(props);
+  if (seconds === 0 || props.service.preStopHandler !== 'sleep') return [];
+  const templatePath = options.templatePath ?? '/spec/template';
+  return [JsonPatch.add(`${templatePath}/spec/containers/0/lifecycle`, { preStop: { sleep: { seconds } } })];
+}
+
+/** Seconds the preStop hook pauses; 0 when there is none. */
+function preStopSleepSeconds(props: RestrictedPodTemplateProps): number {
+  return (props.preStop ?? true) ? props.service.preStopSleepSeconds : 0;
+}
+
+function httpProbe(path: string, portName: string, timing: { periodSeconds: number; failureThreshold: number }): Probe {
+  return {
+    httpGet: { path, port: IntOrString.fromString(portName), scheme: 'HTTP' },
+    initialDelaySeconds: 0,
+    timeoutSeconds: 2,
+    successThreshold: 1,
+    ...timing,
+  };
+}

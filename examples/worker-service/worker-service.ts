@@ -9,19 +9,16 @@ import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ConfigError,
-  environmentLabels,
-  imageReference,
   imageTag,
   namespaceName,
   serviceAccountName,
-  truncateName,
   workloadRoleArn,
   type EnvironmentDefinition,
   type ServiceDefinition,
   type SystemDefinition,
 } from '../../config';
-import { IAM_ROLE_ARN_ANNOTATION, POD_USER_ID, TMP_MOUNT_PATH } from '../../k8s';
 import {
+  IAM_ROLE_ARN_ANNOTATION,
   IntOrString,
   KubeDeployment,
   KubeHorizontalPodAutoscalerV2,
@@ -29,11 +26,13 @@ import {
   KubeNetworkPolicy,
   KubePodDisruptionBudget,
   KubeServiceAccount,
-  Quantity,
+  POD_IDENTITY_AGENT_CIDR,
+  restrictedPodTemplate,
+  selectorLabels,
   typedApiObject,
+  workloadLabels,
   type NetworkPolicyEgressRule,
-  type Probe,
-} from './kube-api';
+} from '../../k8s';
 import { queueUrl } from './naming';
 
 /** Name of the worker container. */
@@ -42,8 +41,6 @@ export const WORKER_CONTAINER_NAME = 'worker';
 export const HEALTH_PORT_NAME = 'health';
 /** Environment variable holding the URL of the worker's queue. */
 export const QUEUE_URL_ENV = 'QUEUE_URL';
-/** Where the EKS Pod Identity agent serves credentials on every node (IPv4, port 80). */
-export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /** Props of {@link WorkerService}. */
 export interface WorkerServiceProps {
@@ -100,16 +97,9 @@ export class WorkerService extends Construct {
     checkWorkerFields(svc, where);
     const tag = resolveImageTag(props, where);
     const ns = namespaceName(svc);
-    const selector = {
-      'app.kubernetes.io/name': svc.name,
-      'app.kubernetes.io/instance': truncateName(`${svc.name}-${env.name}`, 63),
-    };
-    const labels = {
-      ...selector,
-      'app.kubernetes.io/component': 'worker',
-      'app.kubernetes.io/version': tag.slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''),
-      ...environmentLabels(system, env),
-    };
+    const selector = selectorLabels(env, svc);
+    // Selector labels, then the component, then version and environment labels.
+    const labels = { ...selector, 'app.kubernetes.io/component': 'worker', ...workloadLabels(system, env, svc, tag) };
     const metadata = (name: string) => ({ name, namespace: ns, labels });
     this.selectorLabels = selector;
 
@@ -170,59 +160,19 @@ export class WorkerService extends Construct {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
         revisionHistoryLimit: svc.revisionHistoryLimit,
         progressDeadlineSeconds: svc.progressDeadlineSeconds,
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: serviceAccountName(svc),
-            automountServiceAccountToken: false,
-            // SIGTERM stops receiving; in-flight messages finish within the grace period or reappear
-            // after their visibility timeout. No preStop pause: no load balancer sends to a worker.
-            terminationGracePeriodSeconds: svc.terminationGracePeriodSeconds,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: POD_USER_ID,
-              runAsGroup: POD_USER_ID,
-              fsGroup: POD_USER_ID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            topologySpreadConstraints: [
-              { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'] },
-              { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
-            containers: [
-              {
-                name: WORKER_CONTAINER_NAME,
-                image: imageReference(env, svc, tag),
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: HEALTH_PORT_NAME, containerPort: svc.containerPort, protocol: 'TCP' }],
-                env: [
-                  { name: QUEUE_URL_ENV, value: queueUrl(system, env, svc) },
-                  ...Object.entries(svc.env).map(([name, value]) => ({ name, value })),
-                  ...Object.entries(svc.secretEnv).map(([name, ref]) => ({
-                    name,
-                    valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
-                  })),
-                ],
-                resources: {
-                  requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
-                  limits: { cpu: Quantity.fromString(svc.resources.limits.cpu), memory: Quantity.fromString(svc.resources.limits.memory) },
-                },
-                startupProbe: healthProbe(svc.health.startupPath, 5, 24),
-                readinessProbe: healthProbe(svc.health.readinessPath, 5, 3),
-                livenessProbe: healthProbe(svc.health.livenessPath, 15, 3),
-                securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  privileged: false,
-                  capabilities: { drop: ['ALL'] },
-                },
-                volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
-              },
-            ],
-          },
-        },
+        // SIGTERM stops receiving; in-flight messages finish within the grace period or reappear
+        // after their visibility timeout. No preStop pause: no load balancer sends to a worker.
+        template: restrictedPodTemplate({
+          system,
+          environment: env,
+          service: svc,
+          imageTag: tag,
+          labels,
+          containerName: WORKER_CONTAINER_NAME,
+          portName: HEALTH_PORT_NAME,
+          additionalEnv: [{ name: QUEUE_URL_ENV, value: queueUrl(system, env, svc) }],
+          preStop: false,
+        }),
       },
     });
 
@@ -257,17 +207,6 @@ export class WorkerService extends Construct {
       },
     });
   }
-}
-
-function healthProbe(path: string, periodSeconds: number, failureThreshold: number): Probe {
-  return {
-    httpGet: { path, port: IntOrString.fromString(HEALTH_PORT_NAME), scheme: 'HTTP' },
-    initialDelaySeconds: 0,
-    timeoutSeconds: 2,
-    successThreshold: 1,
-    periodSeconds,
-    failureThreshold,
-  };
 }
 
 /** A worker takes no traffic: the HTTP-only fields of a service definition must stay empty. */

@@ -1,11 +1,10 @@
 /** Public API of the Kubernetes layer. */
 export { EnvironmentChart, type EnvironmentChartProps } from './environment-chart';
-export {
-  WebService,
-  type WebServiceProps,
-  IAM_ROLE_ARN_ANNOTATION,
-  POD_IDENTITY_AGENT_CIDR,
-} from './constructs/web-service';
+export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION } from './constructs/web-service';
+export { NamespaceBaseline, type NamespaceBaselineProps, podSecurityLabels, DEFAULT_DENY_POLICY_NAME } from './namespace-baseline';
+export { baseEgressRules, serviceEgressRules, POD_IDENTITY_AGENT_CIDR } from './egress-rules';
+export { podDisruptionBudget, type PodDisruptionBudgetProps } from './pod-disruption-budget';
+export { resolveImageTag, type ResolveImageTagOptions } from './image-tag';
 export {
   restrictedPodTemplate,
   restrictedPodTemplatePatches,

@@ -7,12 +7,10 @@ import { Construct } from 'constructs';
 import {
   ConfigError,
   imageReference,
-  imageTag,
   namespaceName,
   serviceAccountName,
   SERVICE_ACCOUNT_ROLE_ANNOTATION,
   workloadRoleArn,
-  type ConfigIssue,
   type EnvironmentDefinition,
   type ServiceDefinition,
   type SystemDefinition,
@@ -22,16 +20,16 @@ import {
   KubeDeployment,
   KubeHorizontalPodAutoscalerV2,
   KubeIngress,
-  KubeNamespace,
   KubeNetworkPolicy,
-  KubePodDisruptionBudget,
   KubeService,
   KubeServiceAccount,
-  type NetworkPolicyEgressRule,
   type NetworkPolicyPeer,
-  type NetworkPolicyPort,
   typedApiObject,
 } from '../kube-api';
+import { baseEgressRules, serviceEgressRules } from '../egress-rules';
+import { resolveImageTag } from '../image-tag';
+import { NamespaceBaseline } from '../namespace-baseline';
+import { podDisruptionBudget } from '../pod-disruption-budget';
 import {
   HTTP_PORT_NAME,
   restrictedPodTemplate,
@@ -102,7 +100,7 @@ export class WebService extends Construct {
     super(scope, id);
     const { system, environment: env, service: svc } = props;
     const where = `${env.name}.services.${svc.name}`;
-    const tag = resolveImageTag(props, where);
+    const tag = resolveImageTag(props);
     const ns = namespaceName(svc);
     const labels = workloadLabels(system, env, svc, tag);
     const selector = selectorLabels(env, svc);
@@ -115,13 +113,9 @@ export class WebService extends Construct {
       throw new ConfigError([{ path: where, message: `'namespace' ("default") is refused; give the service its own namespace` }]);
     }
     if (props.createNamespace ?? true) {
-      this.namespace = typedApiObject(this, 'Namespace', KubeNamespace, {
-        metadata: { name: ns, labels: { ...labels, ...podSecurityLabels() } },
-      });
-      this.defaultDenyPolicy = typedApiObject(this, 'DefaultDeny', KubeNetworkPolicy, {
-        metadata: metadata('default-deny'),
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      });
+      const baseline = new NamespaceBaseline(this, 'NamespaceBaseline', { namespaceName: ns, labels });
+      this.namespace = baseline.namespace;
+      this.defaultDenyPolicy = baseline.defaultDenyPolicy;
     }
 
     this.serviceAccount = typedApiObject(this, 'ServiceAccount', KubeServiceAccount, {
@@ -145,7 +139,7 @@ export class WebService extends Construct {
     });
     this.egressPolicy = typedApiObject(this, 'AllowEgress', KubeNetworkPolicy, {
       metadata: metadata(`${svc.name}-allow-egress`),
-      spec: { podSelector: { matchLabels: selector }, policyTypes: ['Egress'], egress: egressRules(svc) },
+      spec: { podSelector: { matchLabels: selector }, policyTypes: ['Egress'], egress: [...baseEgressRules(), ...serviceEgressRules(svc)] },
     });
 
     this.service = typedApiObject(this, 'Service', KubeService, {
@@ -206,15 +200,7 @@ export class WebService extends Construct {
       });
     }
 
-    this.podDisruptionBudget = typedApiObject(this, 'PodDisruptionBudget', KubePodDisruptionBudget, {
-      metadata: metadata(svc.name),
-      spec: {
-        // One eviction is always allowed, even at one replica: a budget must never block node drains.
-        maxUnavailable: IntOrString.fromNumber(1),
-        selector: { matchLabels: selector },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    this.podDisruptionBudget = podDisruptionBudget(this, { name: svc.name, namespaceName: ns, labels, selectorLabels: selector });
 
     if (svc.ingress) {
       const ing = svc.ingress;
@@ -270,57 +256,4 @@ export class WebService extends Construct {
         }),
     });
   }
-}
-
-/** Pod Security Admission: enforce, audit and warn at the "restricted" level. */
-function podSecurityLabels(): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const mode of ['enforce', 'audit', 'warn']) {
-    labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
-    labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
-  }
-  return labels;
-}
-
-/**
- * Link-local address of the EKS Pod Identity agent on every node: pods fetch their IAM credentials
- * there (port 80), and NetworkPolicies apply to that traffic too.
- * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
- */
-export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
-
-/** DNS to the cluster's CoreDNS, credentials from the Pod Identity agent, then the service's own destinations. */
-function egressRules(svc: ServiceDefinition): NetworkPolicyEgressRule[] {
-  const dnsPorts: NetworkPolicyPort[] = ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) }));
-  return [
-    {
-      to: [
-        {
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        },
-      ],
-      ports: dnsPorts,
-    },
-    { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(80) }] },
-    ...svc.egress.map((rule) => ({
-      to: [{ ipBlock: { cidr: rule.cidr } }],
-      ports: rule.ports.map((port) => ({ protocol: rule.protocol, port: IntOrString.fromNumber(port) })),
-    })),
-  ];
-}
-
-function resolveImageTag(props: WebServiceProps, where: string): string {
-  const tag = imageTag(props.service, props.imageTag);
-  const issues: ConfigIssue[] = [];
-  if (tag === undefined) {
-    issues.push({ path: `${where}.image`, message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag` });
-  } else if (tag === 'latest' && props.environment.tier !== 'development') {
-    issues.push({
-      path: `${where}.image`,
-      message: `'tag' ("latest") is refused in a ${props.environment.tier} environment; pin a release tag or pass --image-tag <commit-sha>`,
-    });
-  }
-  if (tag === undefined || issues.length > 0) throw new ConfigError(issues);
-  return tag;
 }

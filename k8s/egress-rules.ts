@@ -1,0 +1,43 @@
+/**
+ * NetworkPolicy egress rules every workload needs (DNS, its AWS credentials) and the rules of a
+ * service's `egress` destinations. Public (exported from `k8s/index.ts`).
+ * @see docs/kubernetes.md
+ */
+import type { ServiceDefinition } from '../config';
+import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPort } from './kube-api';
+
+/**
+ * Link-local address of the EKS Pod Identity agent on every node: pods fetch their IAM credentials
+ * there (port 80), and NetworkPolicies apply to that traffic too.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
+ */
+export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+
+/**
+ * The egress rules every pod needs under a default-deny policy: DNS to the cluster's CoreDNS
+ * (`k8s-app: kube-dns` in `kube-system`, UDP and TCP 53), then the EKS Pod Identity agent
+ * ({@link POD_IDENTITY_AGENT_CIDR}, TCP 80). Without the second the AWS SDK cannot fetch the pod's credentials.
+ */
+export function baseEgressRules(): NetworkPolicyEgressRule[] {
+  const dnsPorts: NetworkPolicyPort[] = ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) }));
+  return [
+    {
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        },
+      ],
+      ports: dnsPorts,
+    },
+    { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(80) }] },
+  ];
+}
+
+/** One egress rule per entry of the service's `egress`: its CIDR on its protocol and ports, in definition order. */
+export function serviceEgressRules(service: ServiceDefinition): NetworkPolicyEgressRule[] {
+  return service.egress.map((rule) => ({
+    to: [{ ipBlock: { cidr: rule.cidr } }],
+    ports: rule.ports.map((port) => ({ protocol: rule.protocol, port: IntOrString.fromNumber(port) })),
+  }));
+}

@@ -9,7 +9,6 @@ import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ConfigError,
-  imageTag,
   namespaceName,
   serviceAccountName,
   workloadRoleArn,
@@ -18,17 +17,19 @@ import {
   type SystemDefinition,
 } from '../../config';
 import {
+  baseEgressRules,
   IAM_ROLE_ARN_ANNOTATION,
   IntOrString,
   KubeDeployment,
   KubeHorizontalPodAutoscalerV2,
-  KubeNamespace,
   KubeNetworkPolicy,
-  KubePodDisruptionBudget,
   KubeServiceAccount,
-  POD_IDENTITY_AGENT_CIDR,
+  NamespaceBaseline,
+  podDisruptionBudget,
+  resolveImageTag,
   restrictedPodTemplate,
   selectorLabels,
+  serviceEgressRules,
   typedApiObject,
   workloadLabels,
   type NetworkPolicyEgressRule,
@@ -95,7 +96,7 @@ export class WorkerService extends Construct {
     const { system, environment: env, service: svc } = props;
     const where = `${env.name}.services.${svc.name}`;
     checkWorkerFields(svc, where);
-    const tag = resolveImageTag(props, where);
+    const tag = resolveImageTag(props);
     const ns = namespaceName(svc);
     const selector = selectorLabels(env, svc);
     // Selector labels, then the component, then version and environment labels.
@@ -104,17 +105,9 @@ export class WorkerService extends Construct {
     this.selectorLabels = selector;
 
     if (props.createNamespace ?? true) {
-      const podSecurity = Object.fromEntries(
-        ['enforce', 'audit', 'warn'].flatMap((mode) => [
-          [`pod-security.kubernetes.io/${mode}`, 'restricted'],
-          [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
-        ]),
-      );
-      this.namespace = typedApiObject(this, 'Namespace', KubeNamespace, { metadata: { name: ns, labels: { ...labels, ...podSecurity } } });
-      this.defaultDenyPolicy = typedApiObject(this, 'DefaultDeny', KubeNetworkPolicy, {
-        metadata: metadata('default-deny'),
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      });
+      const baseline = new NamespaceBaseline(this, 'NamespaceBaseline', { namespaceName: ns, labels });
+      this.namespace = baseline.namespace;
+      this.defaultDenyPolicy = baseline.defaultDenyPolicy;
     }
 
     this.serviceAccount = typedApiObject(this, 'ServiceAccount', KubeServiceAccount, {
@@ -131,24 +124,8 @@ export class WorkerService extends Construct {
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-              },
-            ],
-            ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) })),
-          },
-          // Without this the AWS SDK cannot fetch the pod's credentials: NetworkPolicies apply to it.
-          { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(80) }] },
-          ...(props.queueEndpointCidrs ?? [env.network.vpcCidr]).map(https),
-          ...svc.egress.map((rule) => ({
-            to: [{ ipBlock: { cidr: rule.cidr } }],
-            ports: rule.ports.map((port) => ({ protocol: rule.protocol, port: IntOrString.fromNumber(port) })),
-          })),
-        ],
+        // DNS and the Pod Identity agent (the worker's AWS credentials), SQS, then the service's destinations.
+        egress: [...baseEgressRules(), ...(props.queueEndpointCidrs ?? [env.network.vpcCidr]).map(https), ...serviceEgressRules(svc)],
       },
     });
 
@@ -197,15 +174,7 @@ export class WorkerService extends Construct {
       });
     }
 
-    this.podDisruptionBudget = typedApiObject(this, 'PodDisruptionBudget', KubePodDisruptionBudget, {
-      metadata: metadata(svc.name),
-      spec: {
-        // One eviction is always allowed: a budget must never block node drains.
-        maxUnavailable: IntOrString.fromNumber(1),
-        selector: { matchLabels: selector },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    this.podDisruptionBudget = podDisruptionBudget(this, { name: svc.name, namespaceName: ns, labels, selectorLabels: selector });
   }
 }
 
@@ -228,20 +197,4 @@ function checkWorkerFields(svc: ServiceDefinition, where: string): void {
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-}
-
-function resolveImageTag(props: WorkerServiceProps, where: string): string {
-  const tag = imageTag(props.service, props.imageTag);
-  if (tag === undefined) {
-    throw new ConfigError([{ path: `${where}.image`, message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag` }]);
-  }
-  if (tag === 'latest' && props.environment.tier !== 'development') {
-    throw new ConfigError([
-      {
-        path: `${where}.image`,
-        message: `'tag' ("latest") is refused in a ${props.environment.tier} environment; pin a release tag or pass --image-tag <commit-sha>`,
-      },
-    ]);
-  }
-  return tag;
 }

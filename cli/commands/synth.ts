@@ -6,7 +6,7 @@ import { synthesize } from '../synth';
 
 /** `deploykit synth`: every environment's Terraform and Kubernetes output, atomically. */
 export const synthCommand: Command = {
-  summary: 'synthesize Terraform and Kubernetes output for every environment',
+  summary: 'synthesize Terraform, Kubernetes and CI pipeline output for every environment',
   usage: `Usage: deploykit synth [--env <name>]... [--config <file>] [--out <dir>] [--image-tag <tag>] [--quiet]
 
   --env <name>        environment to synthesize (repeatable); others keep their last output (default: all)

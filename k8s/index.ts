@@ -14,30 +14,7 @@ export {
   HTTP_PORT_NAME,
   TMP_MOUNT_PATH,
 } from './pod-template';
-export {
-  typedApiObject,
-  type TypedKind,
-  IntOrString,
-  KubeDeployment,
-  KubeHorizontalPodAutoscalerV2,
-  KubeIngress,
-  KubeNamespace,
-  KubeNetworkPolicy,
-  KubePodDisruptionBudget,
-  KubeService,
-  KubeServiceAccount,
-  Quantity,
-  type Container,
-  type ContainerPort,
-  type EnvVar,
-  type LifecycleHandler,
-  type NetworkPolicyEgressRule,
-  type NetworkPolicyPeer,
-  type NetworkPolicyPort,
-  type PodSpec,
-  type PodTemplateSpec,
-  type Probe,
-} from './kube-api';
+export * from './kube-api';
 export {
   clusterCapacityIssues,
   allocatable,

@@ -3,15 +3,8 @@
  * security and wiring (ServiceAccount, queue URL, egress), schema validity and the worker's errors.
  */
 import { Testing } from 'cdk8s';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { defineEnvironments, stackName, type Definitions } from '../../config';
+import { validateKubernetesObject } from '../../test/support/kubernetes-schema';
 import { CompanyChart } from './company-chart';
 import { companyDefinitions, companyDefinitionsInput, companyWorkers } from './company-definitions';
 import { queueUrl } from './naming';
@@ -42,16 +35,6 @@ function withWorker(change: Record<string, unknown>): Definitions {
   return defineEnvironments(input);
 }
 
-const VALIDATORS: Record<string, (obj: any) => { validate(): void }> = {
-  'v1/Namespace': (o) => new Namespace(o),
-  'v1/ServiceAccount': (o) => new ServiceAccount(o),
-  'v1/Service': (o) => new Service(o),
-  'apps/v1/Deployment': (o) => new Deployment(o),
-  'autoscaling/v2/HorizontalPodAutoscaler': (o) => new HorizontalPodAutoscaler(o),
-  'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o),
-  'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o),
-  'networking.k8s.io/v1/Ingress': (o) => new Ingress(o),
-};
 
 describe('WorkerService in CompanyChart', () => {
   const prod = synthCompanyChart('prod');
@@ -171,9 +154,7 @@ describe('WorkerService in CompanyChart', () => {
 
   test.each(['dev', 'staging', 'prod'])('every object of the extended %s chart validates against its official schema', (envName) => {
     for (const obj of synthCompanyChart(envName)) {
-      const make = VALIDATORS[`${obj.apiVersion}/${obj.kind}`];
-      if (!make) throw new Error(`no schema validator for ${obj.apiVersion}/${obj.kind}`);
-      expect(() => make(obj).validate()).not.toThrow();
+      expect(() => validateKubernetesObject(obj)).not.toThrow();
     }
   });
 

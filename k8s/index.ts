@@ -34,3 +34,4 @@ export {
   INSTANCE_LABEL,
   VERSION_LABEL,
 } from './workload-labels';
+export { utilizationMetrics, type UtilizationMetric } from './autoscaling-metrics';

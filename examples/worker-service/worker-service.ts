@@ -31,6 +31,7 @@ import {
   selectorLabels,
   serviceEgressRules,
   typedApiObject,
+  utilizationMetrics,
   workloadLabels,
   type NetworkPolicyEgressRule,
 } from '../../k8s';
@@ -155,20 +156,13 @@ export class WorkerService extends Construct {
 
     if (svc.autoscaling) {
       const scaling = svc.autoscaling;
-      const utilization = (name: string, averageUtilization: number) => ({
-        type: 'Resource',
-        resource: { name, target: { type: 'Utilization', averageUtilization } },
-      });
       this.horizontalPodAutoscaler = typedApiObject(this, 'HorizontalPodAutoscaler', KubeHorizontalPodAutoscalerV2, {
         metadata: metadata(svc.name),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: svc.name },
           minReplicas: scaling.minReplicas,
           maxReplicas: scaling.maxReplicas,
-          metrics: [
-            utilization('cpu', scaling.targetCpuUtilizationPercent),
-            ...(scaling.targetMemoryUtilizationPercent === undefined ? [] : [utilization('memory', scaling.targetMemoryUtilizationPercent)]),
-          ],
+          metrics: utilizationMetrics(scaling),
           behavior: { scaleDown: { stabilizationWindowSeconds: scaling.scaleDownStabilizationSeconds } },
         },
       });

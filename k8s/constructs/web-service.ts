@@ -26,6 +26,7 @@ import {
   type NetworkPolicyPeer,
   typedApiObject,
 } from '../kube-api';
+import { utilizationMetrics } from '../autoscaling-metrics';
 import { baseEgressRules, serviceEgressRules } from '../egress-rules';
 import { resolveImageTag } from '../image-tag';
 import { NamespaceBaseline } from '../namespace-baseline';
@@ -167,20 +168,13 @@ export class WebService extends Construct {
 
     if (svc.autoscaling) {
       const scaling = svc.autoscaling;
-      const utilization = (name: string, averageUtilization: number) => ({
-        type: 'Resource',
-        resource: { name, target: { type: 'Utilization', averageUtilization } },
-      });
       this.horizontalPodAutoscaler = typedApiObject(this, 'HorizontalPodAutoscaler', KubeHorizontalPodAutoscalerV2, {
         metadata: metadata(svc.name),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: svc.name },
           minReplicas: scaling.minReplicas,
           maxReplicas: scaling.maxReplicas,
-          metrics: [
-            utilization('cpu', scaling.targetCpuUtilizationPercent),
-            ...(scaling.targetMemoryUtilizationPercent === undefined ? [] : [utilization('memory', scaling.targetMemoryUtilizationPercent)]),
-          ],
+          metrics: utilizationMetrics(scaling),
           behavior: {
             scaleUp: {
               stabilizationWindowSeconds: 0,

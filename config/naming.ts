@@ -62,16 +62,6 @@ export function workloadRoleArn(system: SystemDefinition, env: EnvironmentDefini
   return `arn:aws:iam::${env.account}:role/${workloadRoleName(system, env, service)}`;
 }
 
-/** IAM role name the CI deploy jobs of an environment assume: `<system>-<env>-ci-deploy`. */
-export function ciDeployRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
-  return truncateName(`${stackName(system, env)}-ci-deploy`, 64);
-}
-
-/** IAM role ARN the CI deploy jobs of an environment assume. */
-export function ciDeployRoleArn(system: SystemDefinition, env: EnvironmentDefinition): string {
-  return `arn:aws:iam::${env.account}:role/${ciDeployRoleName(system, env)}`;
-}
-
 /** The image tag a service runs with: the `--image-tag` override, else the definition's `image.tag`. */
 export function imageTag(service: ServiceDefinition, override?: string): string | undefined {
   return override ?? service.image.tag;
@@ -109,14 +99,84 @@ export function pruneSelector(system: SystemDefinition, env: EnvironmentDefiniti
 export const SERVICE_ACCOUNT_ROLE_ANNOTATION = 'deploykit.io/iam-role-arn';
 
 /**
- * IAM role name the read-only review plans of merge/pull requests assume for an environment:
- * `<system>-<env>-ci-plan` (at most 64 characters).
+ * The three CI identities of an environment, created once per account by `deploykit bootstrap`:
+ * - `plan`: read-only; review plans of merge/pull requests and the scheduled drift check.
+ * - `apply`: applies the environment's Terraform and the cluster-scoped Kubernetes objects; trusted
+ *   only from the default branch (release tags in production).
+ * - `deploy`: pushes images and applies the namespaced Kubernetes objects of the service namespaces.
  */
-export function ciPlanRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
-  return truncateName(`${stackName(system, env)}-ci-plan`, 64);
+export type CiRoleKind = 'plan' | 'apply' | 'deploy';
+
+/** Every CI identity, in the order the pipeline uses them. */
+export const CI_ROLE_KINDS: readonly CiRoleKind[] = ['plan', 'apply', 'deploy'];
+
+/**
+ * IAM role name of one of an environment's CI identities: `deploykit-<system>-<env>-<kind>` (at most
+ * 64 characters). The `deploykit-` prefix keeps them outside the names the environment's own
+ * Terraform may manage ({@link managedRoleNamePrefixes}), so the apply role cannot rewrite itself.
+ */
+export function ciRoleName(system: SystemDefinition, env: EnvironmentDefinition, kind: CiRoleKind): string {
+  return truncateName(`${MANAGED_BY}-${stackName(system, env)}-${kind}`, 64);
 }
 
-/** IAM role ARN the read-only review plans of an environment assume. */
+/** IAM role ARN of one of an environment's CI identities. */
+export function ciRoleArn(system: SystemDefinition, env: EnvironmentDefinition, kind: CiRoleKind): string {
+  return `arn:aws:iam::${env.account}:role/${ciRoleName(system, env, kind)}`;
+}
+
+/** IAM role name the CI deploy jobs (images, namespaced Kubernetes objects) of an environment assume. */
+export function ciDeployRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return ciRoleName(system, env, 'deploy');
+}
+
+/** IAM role ARN the CI deploy jobs of an environment assume. */
+export function ciDeployRoleArn(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return ciRoleArn(system, env, 'deploy');
+}
+
+/** IAM role name the read-only review plans and drift checks of an environment assume. */
+export function ciPlanRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return ciRoleName(system, env, 'plan');
+}
+
+/** IAM role ARN the read-only review plans and drift checks of an environment assume. */
 export function ciPlanRoleArn(system: SystemDefinition, env: EnvironmentDefinition): string {
-  return `arn:aws:iam::${env.account}:role/${ciPlanRoleName(system, env)}`;
+  return ciRoleArn(system, env, 'plan');
+}
+
+/** IAM role name the Terraform apply jobs of an environment assume. */
+export function ciApplyRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return ciRoleName(system, env, 'apply');
+}
+
+/** IAM role ARN the Terraform apply jobs of an environment assume. */
+export function ciApplyRoleArn(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return ciRoleArn(system, env, 'apply');
+}
+
+/**
+ * Name prefixes of the IAM roles an environment's Terraform creates (cluster, node, flow-log and
+ * workload roles): `<system>-<env>-` and `<cluster>-`. The apply role may write IAM roles with these
+ * prefixes only, and only with the permissions boundary attached.
+ */
+export function managedRoleNamePrefixes(system: SystemDefinition, env: EnvironmentDefinition): string[] {
+  return [...new Set([`${stackName(system, env)}-`, `${clusterName(system, env)}-`])];
+}
+
+/**
+ * Name of the permissions boundary every IAM role an environment's Terraform creates must carry:
+ * `deploykit-<system>-boundary`, one per account (created by `deploykit bootstrap`).
+ */
+export function permissionsBoundaryName(system: SystemDefinition): string {
+  return truncateName(`${MANAGED_BY}-${system.name}-boundary`, 128);
+}
+
+/** ARN of the permissions boundary in an environment's account. */
+export function permissionsBoundaryArn(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return `arn:aws:iam::${env.account}:policy/${permissionsBoundaryName(system)}`;
+}
+
+/** Terraform stack name of an account's bootstrap: `<system>-bootstrap-<account>`. */
+export function bootstrapStackName(system: SystemDefinition, account: string): string {
+  return `${system.name}-bootstrap-${account}`;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { formatCidr, parseCidr, subnet } from './cidr';
 import { ConfigError } from './config-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
-import { clusterIssues, crossEnvironmentIssues, networkIssues, serviceIssues, type RawIssue } from './rules';
+import { clusterIssues, crossEnvironmentIssues, networkIssues, runnerIssues, serviceIssues, type RawIssue } from './rules';
 import {
   definitionsSchema,
   serviceNameSchema,
@@ -83,7 +83,7 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
     const at = ['environments', i];
     if (parsedEnv.success) {
       const env = resolveEnvironment(parsedEnv.data as ParsedEnvironment, services);
-      addRaw([...networkIssues(env, at), ...clusterIssues(env, at), ...serviceIssues(env, at)]);
+      addRaw([...networkIssues(env, at), ...clusterIssues(env, at), ...serviceIssues(env, at), ...runnerIssues(env, root.data?.ci, at)]);
       environments.push(env);
       envIndexes.push(i);
     } else {
@@ -196,7 +196,7 @@ function resolveEnvironment(env: ParsedEnvironment, services: ServiceDefinition[
       nodeGroups: Object.entries(env.cluster?.nodeGroups ?? {}).map(([name, ng]) => ({ ...ng, name })),
     },
     state: { ...env.state, region: env.state?.region ?? env.region },
-    deploy: { approval: env.deploy?.approval ?? (production ? 'manual' : 'automatic') },
+    deploy: { approval: env.deploy?.approval ?? (production ? 'manual' : 'automatic'), runner: env.deploy?.runner },
     services,
   };
 }

@@ -5,8 +5,19 @@
 import type { DefinitionsInput } from './schema';
 
 const ZONES = ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'];
-/** Office / VPN egress range allowed to reach non-production cluster APIs (documentation range). */
+/**
+ * Egress range of the office / VPN and of the CI runners of non-production environments, allowed to
+ * reach their public cluster API endpoints (a documentation range: put your own here).
+ */
 const OFFICE_CIDR = '203.0.113.0/24';
+
+/**
+ * Runners of the jobs that talk to an environment's Kubernetes API: self-hosted runners inside the
+ * environment's VPC, registered with these tags (GitLab) or labels (GitHub). See docs/ci-cd.md#runners.
+ */
+function runnersOf(env: string) {
+  return { gitlabTags: [`deploykit-${env}`], githubLabels: ['self-hosted', `deploykit-${env}`] };
+}
 
 /** The built-in example definitions (input shape). */
 export const exampleDefinitions = {
@@ -59,7 +70,7 @@ export const exampleDefinitions = {
         },
       },
       state: { bucket: 'company-terraform-state-111111111111' },
-      deploy: { approval: 'automatic' },
+      deploy: { approval: 'automatic', runner: runnersOf('dev') },
       services: {
         'company-web': { autoscaling: null, replicas: 1, env: { LOG_LEVEL: 'debug' } },
         'company-api': { autoscaling: { minReplicas: 1, maxReplicas: 2 } },
@@ -81,7 +92,7 @@ export const exampleDefinitions = {
         },
       },
       state: { bucket: 'company-terraform-state-222222222222' },
-      deploy: { approval: 'automatic' },
+      deploy: { approval: 'automatic', runner: runnersOf('staging') },
       services: {
         'company-web': {},
         'company-api': {},
@@ -102,7 +113,7 @@ export const exampleDefinitions = {
         },
       },
       state: { bucket: 'company-terraform-state-333333333333' },
-      deploy: { approval: 'manual' },
+      deploy: { approval: 'manual', runner: runnersOf('prod') },
       services: {
         'company-web': {
           autoscaling: { minReplicas: 3, maxReplicas: 12 },

@@ -110,6 +110,28 @@ export function clusterIssues(env: EnvironmentDefinition, at: (string | number)[
   return issues;
 }
 
+/**
+ * Reachability of the cluster API from the jobs that run kubectl: a private endpoint answers only
+ * inside the VPC (or a network peered with it), which hosted runners are not, so every configured CI
+ * system needs runners there (`deploy.runner`).
+ */
+export function runnerIssues(
+  env: EnvironmentDefinition,
+  ci: { readonly gitlab?: unknown; readonly github?: unknown } | undefined,
+  at: (string | number)[],
+): RawIssue[] {
+  if (env.cluster.endpointAccess !== 'private' || !ci) return [];
+  const runner = env.deploy.runner;
+  const missing = [
+    ...(ci.gitlab && !runner?.gitlabTags ? [['gitlabTags', 'GitLab']] : []),
+    ...(ci.github && !runner?.githubLabels ? [['githubLabels', 'GitHub']] : []),
+  ];
+  return missing.map(([field, system]) => ({
+    path: [...at, 'deploy', 'runner'],
+    message: `'${field}' is not set while 'cluster.endpointAccess' is "private", so the ${system} jobs would run on hosted runners that cannot reach the cluster API; set deploy.runner.${field} to runners inside the VPC (see docs/ci-cd.md#runners), or make the endpoint "public-and-private" with the runners' addresses in publicAccessCidrs`,
+  }));
+}
+
 /** Service rules that depend on the environment: mutable tags outside development. */
 export function serviceIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
   const issues: RawIssue[] = [];

@@ -30,6 +30,14 @@ export const CERTIFICATE_ARN_REGEX = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:cert
 export const PORT_NAME_REGEX = /^(?=.{1,15}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** An HTTP path for probes. */
 export const HTTP_PATH_REGEX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$/;
+/**
+ * A git branch name deploykit writes into pipeline rules, GitHub expressions, shell lines and IAM trust
+ * policies: letters, digits and `. _ / -`, starting with a letter or digit, no `..`, `//`, `@{`, trailing
+ * `/` or `.lock` (git's own rules), at most 100 characters. Quotes, spaces, `$`, `*` and the like are refused.
+ */
+export const GIT_BRANCH_REGEX = /^(?!.*\.\.)(?!.*\/\/)(?!.*\/$)(?!.*\.lock$)(?!.*\/\.)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
+/** A CI runner label or tag (GitLab `tags`, GitHub `runs-on`): letters, digits and `. _ -`, at most 63 characters. */
+export const RUNNER_LABEL_REGEX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** A DNS host name for an Ingress rule. */
 export const HOSTNAME_REGEX = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -364,6 +372,8 @@ const nodeGroupSchema = z
 
 const TIERS = ['development', 'staging', 'production'] as const;
 
+const runnerLabel = pattern(RUNNER_LABEL_REGEX, 'a runner label', 'use letters, digits, ".", "_" and "-", at most 63 characters');
+
 const environmentSchema = z.strictObject({
   name: dnsLabel('environment name').describe('Environment name, e.g. `prod`; used in paths, stacks and CI jobs.'),
   tier: oneOf(TIERS)
@@ -421,6 +431,23 @@ const environmentSchema = z.strictObject({
       approval: oneOf(['automatic', 'manual'])
         .optional()
         .describe('Whether a person must approve deploys. @default - "manual" in production, else "automatic"'),
+      runner: z
+        .strictObject({
+          gitlabTags: z
+            .array(runnerLabel)
+            .min(1, { error: 'must list at least one runner tag; add the tag of a runner that can reach the cluster API' })
+            .optional()
+            .describe('GitLab `tags` selecting runners that can reach the cluster API (e.g. runners inside the VPC). @default - shared runners'),
+          githubLabels: z
+            .array(runnerLabel)
+            .min(1, { error: 'must list at least one runner label; add the label of a runner that can reach the cluster API' })
+            .optional()
+            .describe('GitHub `runs-on` labels selecting runners that can reach the cluster API, e.g. `["self-hosted", "deploykit-prod"]`. @default - GitHub-hosted runners'),
+        })
+        .optional()
+        .describe(
+          'Runners for the jobs that talk to the Kubernetes API (cluster, deploy, verify). A private endpoint is reachable only from inside the VPC (or a peered network), so it needs runners there. @default - hosted runners (public endpoints only)',
+        ),
     })
     .default({}),
   tags: z.record(z.string(), z.string()).default({}).describe('Extra AWS tags on every resource. @default {}'),
@@ -461,7 +488,9 @@ export const definitionsSchema = z.strictObject({
         })
         .optional()
         .describe('GitHub repository whose workflows may assume the deploy roles.'),
-      defaultBranch: z.string().min(1).default('main').describe('Branch that deploys to non-production. @default "main"'),
+      defaultBranch: pattern(GIT_BRANCH_REGEX, 'a safe branch name', 'use letters, digits, ".", "_", "/" and "-" (no quotes, spaces, "$" or "*")')
+        .default('main')
+        .describe('The protected branch whose pushes deploy to non-production. @default "main"'),
     })
     .describe('CI systems allowed to deploy (OIDC, no static keys).'),
   services: z.record(serviceNameSchema, serviceSchema).default({}).describe('Service catalogue: name → complete definition.'),

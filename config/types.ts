@@ -59,6 +59,8 @@ export type EnvironmentDefinition = Readonly<
   readonly deploy: {
     /** Whether a person approves each deploy. */
     readonly approval: 'automatic' | 'manual';
+    /** Runners of the jobs that talk to the Kubernetes API; undefined means the CI system's hosted runners. */
+    readonly runner: { readonly gitlabTags?: readonly string[]; readonly githubLabels?: readonly string[] } | undefined;
   };
   /** Services the environment runs, in definition order. */
   readonly services: readonly ServiceDefinition[];

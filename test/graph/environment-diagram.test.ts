@@ -45,7 +45,7 @@ describe('environmentDiagram', () => {
     expect(text).toContain('service cluster(server)[EKS company-prod v1.35, private endpoint] in vpc');
     expect(text).toContain('node group general: m6i.xlarge m5.xlarge ON_DEMAND, 3 to 9 nodes');
     expect(text).toContain('service svc_company_web(server)[company-web: HPA 3 to 12 at 50% CPU, port 80 to 8080] in ns_company_web');
-    expect(text).toContain('service ci(internet)[CI role company-prod-ci-deploy]');
+    expect(text).toContain('service ci(internet)[CI role deploykit-company-prod-deploy]');
   });
 
   test('the parser rejects a malformed diagram, so the check above can fail', () => {

@@ -120,7 +120,7 @@ describe('GitHub workflow', () => {
 
   test('deploy jobs keep the deploy role, and no job but the review plans uses the plan role', () => {
     for (const [id, job] of Object.entries(jobs)) {
-      expect([id, JSON.stringify(job).includes('-ci-plan')]).toEqual([id, id.startsWith('review-plan-')]);
+      expect([id, /role\/deploykit-[a-z0-9-]+-plan\b/.test(JSON.stringify(job))]).toEqual([id, id.startsWith('review-plan-')]);
     }
     for (const env of defs.environments) {
       for (const step of ['push', 'plan', 'apply', 'deploy', 'verify']) {

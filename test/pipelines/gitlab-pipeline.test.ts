@@ -167,7 +167,7 @@ describe('GitLab pipeline content', () => {
   test('deploy jobs keep the deploy role, and no job but the review plans uses the plan role', () => {
     for (const [name, job] of Object.entries(jobs)) {
       const script = [...(job.script ?? []), ...(job.after_script ?? [])].join('\n');
-      expect([name, script.includes('-ci-plan')]).toEqual([name, name.startsWith('review:plan:')]);
+      expect([name, /role\/deploykit-[a-z0-9-]+-plan\b/.test(script)]).toEqual([name, name.startsWith('review:plan:')]);
     }
     for (const env of defs.environments.filter((e) => e.name !== 'prod')) {
       for (const step of ['push', 'plan', 'apply', 'deploy', 'verify']) {

@@ -34,7 +34,7 @@ describe('pipeline files', () => {
   test('a definitions file inside the repository is passed to deploykit --config by the CI jobs', () => {
     const dir = tempDir();
     regeneratePipelines(exampleDefs(), { rootDir: dir, configFile: join(dir, 'deploy', 'envs.ts') });
-    expect(readFileSync(join(dir, GITLAB_CI_FILE), 'utf8')).toContain('terraform-plan.sh --env dev --image-tag "$IMAGE_TAG" --region ap-east-1 --role-arn arn:aws:iam::111111111111:role/company-dev-ci-deploy --config deploy/envs.ts');
+    expect(readFileSync(join(dir, GITLAB_CI_FILE), 'utf8')).toContain('terraform-plan.sh --env dev --image-tag "$IMAGE_TAG" --region ap-east-1 --role-arn arn:aws:iam::111111111111:role/deploykit-company-dev-deploy --config deploy/envs.ts');
   });
 });
 

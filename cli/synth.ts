@@ -10,6 +10,7 @@ import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } 
 import { imageTagIssues } from '../config/rules';
 import { EnvironmentStack } from '../infra/environment-stack';
 import { EnvironmentChart } from '../k8s/environment-chart';
+import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s/object-scope';
 import type { SynthExtensions } from './extensions';
 import { stringifyDocuments } from './kubernetes-yaml';
 import { MANIFEST_FILE, StagedOutput } from './output-directory';
@@ -140,8 +141,10 @@ function writeEnvironments(
 
     const k8sDir = join(root, env.name, 'kubernetes');
     const objects = kubernetesObjects(defs, env, options);
-    mkdirSync(k8sDir, { recursive: true });
-    writeFileSync(join(k8sDir, `${stackName(defs.system, env)}.k8s.yaml`), stringifyDocuments(objects));
+    const scoped = splitByScope(objects);
+    mkdirSync(join(k8sDir, 'namespaces'), { recursive: true });
+    if (scoped.cluster.length > 0) writeFileSync(join(k8sDir, CLUSTER_OBJECTS_FILE), stringifyDocuments(scoped.cluster));
+    for (const [namespace, list] of scoped.namespaces) writeFileSync(join(k8sDir, namespaceObjectsFile(namespace)), stringifyDocuments(list));
     options.onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
 
     const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();

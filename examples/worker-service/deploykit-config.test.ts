@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocuments } from '../../cli/kubernetes-yaml';
 import { runCli } from '../../test/support/cli';
-import { tempDir } from '../../test/support/synth';
+import { kubernetesText, tempDir } from '../../test/support/synth';
 
 const config = join(__dirname, 'deploykit.config.ts');
 
@@ -17,7 +17,7 @@ describe('deploykit synth --config with stack and chart factories', () => {
       expect(Object.values(tf.resource.aws_sqs_queue).map((q: any) => q.name)).toEqual(
         expect.arrayContaining([`company-${env}-company-worker`]),
       );
-      const objects = parseDocuments(readFileSync(join(out, env, 'kubernetes', `company-${env}.k8s.yaml`), 'utf8')) as any[];
+      const objects = parseDocuments(kubernetesText(out, env)) as any[];
       const worker = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'company-worker');
       expect(worker).toBeDefined();
       expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'company-worker')).toBeUndefined();

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as YAML from 'yaml';
 import { parseDocuments, parseDocumentsFast, stringifyDocuments } from '../../cli/kubernetes-yaml';
 import { synthesize } from '../../cli/synth';
-import { exampleDefs, tempDir } from '../support/synth';
+import { exampleDefs, kubernetesText, tempDir } from '../support/synth';
 
 const tricky = {
   reserved: ['yes', 'No', 'true', 'null', '~', 'on', 'y'],
@@ -30,7 +28,7 @@ describe('Kubernetes YAML writer and reader', () => {
   test('synthesized manifests read back identically with both readers', () => {
     const out = tempDir();
     synthesize(exampleDefs(), { outDir: out, environments: ['prod'] });
-    const text = readFileSync(join(out, 'prod/kubernetes/company-prod.k8s.yaml'), 'utf8');
+    const text = kubernetesText(out, 'prod');
     const viaYaml = YAML.parseAllDocuments(text).map((d) => d.toJS());
     expect(viaYaml.length).toBeGreaterThan(10);
     expect(parseDocumentsFast(text)).toEqual(viaYaml);

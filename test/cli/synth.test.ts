@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runCli } from '../support/cli';
-import { exampleInput, tempDir } from '../support/synth';
+import { exampleInput, kubernetesText, tempDir } from '../support/synth';
 
 /** Every file below `dir` with its bytes, for byte-for-byte comparisons. */
 function snapshotTree(dir: string): Record<string, string> {
@@ -28,7 +28,11 @@ describe('deploykit synth', () => {
     expect(Object.keys(manifest.environments)).toEqual(['dev', 'staging', 'prod']);
     for (const env of ['dev', 'staging', 'prod']) {
       expect(manifest.environments[env].terraform).toEqual([`${env}/terraform/cdk.tf.json`]);
-      expect(manifest.environments[env].kubernetes).toEqual([`${env}/kubernetes/company-${env}.k8s.yaml`]);
+      expect(manifest.environments[env].kubernetes).toEqual([
+        `${env}/kubernetes/cluster.k8s.yaml`,
+        `${env}/kubernetes/namespaces/company-api.k8s.yaml`,
+        `${env}/kubernetes/namespaces/company-web.k8s.yaml`,
+      ]);
       for (const file of [...manifest.environments[env].terraform, ...manifest.environments[env].kubernetes]) {
         expect(statSync(join(out, file)).size).toBeGreaterThan(0);
       }
@@ -70,11 +74,11 @@ describe('deploykit synth', () => {
   test('--env synthesizes only the named environments and keeps the others', async () => {
     const out = join(tempDir(), 'dist');
     await runCli('synth', '--out', out);
-    const devBefore = readFileSync(join(out, 'dev/kubernetes/company-dev.k8s.yaml'), 'utf8');
+    const devBefore = kubernetesText(out, 'dev');
     const result = await runCli('synth', '--out', out, '--env', 'prod', '--image-tag', '3f2c9a1');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/^\s+dev /m);
-    expect(readFileSync(join(out, 'dev/kubernetes/company-dev.k8s.yaml'), 'utf8')).toBe(devBefore);
+    expect(kubernetesText(out, 'dev')).toBe(devBefore);
     expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).environments)).toEqual(['dev', 'staging', 'prod']);
   });
 

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { environmentLabels, pruneSelector } from '../../config';
 import { synthesize } from '../../cli/synth';
-import { tempDir } from '../support/synth';
+import { kubernetesText, tempDir } from '../support/synth';
 import { configIssues, containerOf, definitionsWith, environmentOf, find, has, synthEnvironment } from './helpers';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -107,7 +107,9 @@ describe('EnvironmentChart', () => {
   test('writes the chart deploykit synth reads back as the same objects', () => {
     const out = join(tempDir(), 'dist');
     synthesize(defs, { outDir: out, environments: ['prod'] });
-    const docs = parseAllDocuments(readFileSync(join(out, 'prod/kubernetes/company-prod.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
-    expect(docs).toEqual(synthEnvironment(defs, 'prod'));
+    const docs = parseAllDocuments(kubernetesText(out, 'prod')).map((d) => d.toJSON());
+    const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const sorted = (list: any[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(docs)).toEqual(sorted(synthEnvironment(defs, 'prod') as any[]));
   });
 });

@@ -1,5 +1,5 @@
 /** Helpers that synthesize into throwaway directories. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineEnvironments, exampleDefinitions, type Definitions } from '../../config';
@@ -17,4 +17,17 @@ export function exampleInput(): any {
 /** The example definitions, resolved. */
 export function exampleDefs(): Definitions {
   return defineEnvironments(exampleInput());
+}
+
+/** The Kubernetes files of one environment in a synth output, as listed in its `manifest.json`. */
+export function kubernetesFiles(out: string, env: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  return manifest.environments[env].kubernetes;
+}
+
+/** The text of every Kubernetes file of one environment in a synth output, joined as one multi-document stream. */
+export function kubernetesText(out: string, env: string): string {
+  return kubernetesFiles(out, env)
+    .map((file) => readFileSync(join(out, file), 'utf8'))
+    .join('---\n');
 }

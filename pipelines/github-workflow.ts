@@ -7,7 +7,7 @@ import { ciDeployRoleArn, ciPlanRoleArn, type Definitions, type EnvironmentDefin
 import { ACTION_PINS, uses } from './action-pins';
 import type { GithubJob, GithubPermissions, GithubStep, GithubWorkflow } from './github-workflow-types';
 import { resolvePipelineOptions, type PipelineOptions, type ResolvedPipelineOptions } from './pipeline-options';
-import { deploymentTargets, servicesToBuild } from './promotion';
+import { deploymentTargets, servicesToBuild } from '../config/promotion';
 import { buildCacheDir, imageArchive, StepCommands, type NotifyVariables } from './step-commands';
 
 /** Tags that run the production deploys (GitHub filter pattern for `vX.Y.Z`). */

@@ -5,7 +5,7 @@
 import type { Definitions, EnvironmentDefinition, Tier } from '../config';
 import type { GitlabEnvironment, GitlabJob, GitlabNeed, GitlabPipeline, GitlabRule } from './gitlab-ci-types';
 import { resolvePipelineOptions, type PipelineOptions, type ResolvedPipelineOptions } from './pipeline-options';
-import { deploymentTargets, servicesToBuild } from './promotion';
+import { deploymentTargets, servicesToBuild } from '../config/promotion';
 import { buildCacheDir, imageArchive, StepCommands, type NotifyVariables } from './step-commands';
 
 /**

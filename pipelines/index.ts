@@ -4,7 +4,7 @@ export { generatePipelines, writePipelineFiles, GITLAB_CI_FILE, GITHUB_WORKFLOW_
 export type { PipelineOptions } from './pipeline-options';
 export { gitlabPipeline, gitlabJobName, gitlabStages, GITLAB_ID_TOKEN_VARIABLE } from './gitlab-pipeline';
 export { githubWorkflow, githubJobId, GITHUB_RELEASE_TAG_FILTER } from './github-workflow';
-export { deploymentTargets, requiresManualApproval, servicesToBuild, RELEASE_TAG_REGEX, type DeploymentTarget, type DeployTrigger } from './promotion';
+export { deploymentTargets, requiresManualApproval, servicesToBuild, RELEASE_TAG_REGEX, type DeploymentTarget, type DeployTrigger } from '../config/promotion';
 export { ACTION_PINS, type ActionPin } from './action-pins';
 export { PRUNE_ALLOWLIST } from './prune-allowlist';
 export { GENERATED_HEADER } from './yaml-file';

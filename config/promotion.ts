@@ -1,8 +1,10 @@
 /**
- * The promotion rules, independent of the CI system: which environments deploy on a merge to the
- * default branch, which on a release tag behind a manual approval, and in which order.
+ * The promotion rules, independent of the CI system: which environments deploy on a push to the
+ * default branch, which on a release tag behind a manual approval, in which order, and which
+ * environment's verified images a release-tag environment promotes. The pipelines and the Terraform
+ * layer (cross-account image pulls) both read them from here.
  */
-import type { Definitions, EnvironmentDefinition } from '../config';
+import type { Definitions, EnvironmentDefinition } from './types';
 
 /** What starts an environment's deploy. */
 export type DeployTrigger = 'default-branch' | 'release-tag';
@@ -43,4 +45,25 @@ export function servicesToBuild(defs: Definitions): string[] {
   const names = new Set<string>();
   for (const env of defs.environments) for (const service of env.services) names.add(service.name);
   return [...names];
+}
+
+/**
+ * The environment whose verified images a release-tag environment deploys: the last default-branch
+ * environment before it in definition order (staging before prod). A release tag promotes the image
+ * digests that environment verified instead of rebuilding. Undefined for default-branch environments
+ * and when no default-branch environment precedes it (then the release pipeline builds the images).
+ */
+export function promotionSource(defs: Definitions, env: EnvironmentDefinition): EnvironmentDefinition | undefined {
+  const targets = deploymentTargets(defs);
+  const index = targets.findIndex((t) => t.environment.name === env.name);
+  if (index < 0 || targets[index].trigger !== 'release-tag') return undefined;
+  return targets
+    .slice(0, index)
+    .reverse()
+    .find((t) => t.trigger === 'default-branch')?.environment;
+}
+
+/** The release-tag environments that promote `env`'s verified images (see {@link promotionSource}). */
+export function promotionTargets(defs: Definitions, env: EnvironmentDefinition): EnvironmentDefinition[] {
+  return defs.environments.filter((target) => promotionSource(defs, target)?.name === env.name);
 }

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { ApiObject, App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
 import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
-import { imageTagIssues } from '../config/rules';
+import { imageDigestIssues, imageTagIssues } from '../config/rules';
 import { EnvironmentStack } from '../infra/environment-stack';
 import { EnvironmentChart } from '../k8s/environment-chart';
 import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s/object-scope';
@@ -23,6 +23,12 @@ export interface SynthOptions extends SynthExtensions {
   readonly environments?: readonly string[];
   /** Image tag for every service (the commit SHA in CI). @default - each service's `image.tag` */
   readonly imageTag?: string;
+  /**
+   * Image digest (`sha256:<64 hex>`) per service name: those services run `<repo>:<tag>@<digest>`
+   * (a release promoted from the environment that verified it). Validated against the selected environments.
+   * @default - every image by tag
+   */
+  readonly imageDigests?: Readonly<Record<string, string>>;
   /**
    * Called once per environment with what was written (the Terraform JSON and the Kubernetes
    * objects), so a caller such as `check` need not read the files back. @default - no callback
@@ -79,7 +85,8 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
   const outDir = options.outDir ?? 'dist';
   const envs = selectEnvironments(defs, options.environments);
   const tagIssues = imageTagIssues(envs, options.imageTag);
-  if (tagIssues.length > 0) throw new ConfigError(tagIssues);
+  const digestIssues = options.imageDigests === undefined ? [] : imageDigestIssues(envs, options.imageDigests);
+  if (tagIssues.length + digestIssues.length > 0) throw new ConfigError([...tagIssues, ...digestIssues]);
 
   const staged = StagedOutput.begin(outDir);
   try {
@@ -166,7 +173,7 @@ function writeEnvironments(
  */
 function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, options: SynthOptions): unknown[] {
   const app = new Cdk8sApp();
-  const props = { definitions: defs, environment: env, imageTag: options.imageTag };
+  const props = { definitions: defs, environment: env, imageTag: options.imageTag, imageDigests: options.imageDigests };
   const chart = options.chart ? options.chart(app, stackName(defs.system, env), props) : new EnvironmentChart(app, stackName(defs.system, env), props);
   // The tree is complete and nothing patches it after this point, so each object is resolved once:
   // construct validations (which read objects' JSON) and the chart's output share the result.
@@ -180,6 +187,26 @@ function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, option
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   return chart.toJson();
+}
+
+/**
+ * Reads an `--image-digests` file: a JSON object of service name → `sha256:<64 hex>`, as the promote job
+ * writes it. Its content is validated by {@link synthesize}.
+ * @throws ConfigError at `--image-digests` when the file cannot be read or is not JSON
+ */
+export function readImageDigests(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ConfigError([{ path: '--image-digests', message: `(${JSON.stringify(file)}) cannot be read (${reason}); pass the digests file the promote job wrote` }]);
+  }
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch (err) {
+    throw new ConfigError([{ path: '--image-digests', message: `(${JSON.stringify(file)}) is not JSON (${(err as Error).message}); pass the digests file the promote job wrote` }]);
+  }
 }
 
 function listFiles(dir: string): string[] {

@@ -11,4 +11,4 @@ export * from './quantity';
 export * from './cidr';
 export * from './eks-versions';
 export type { DefinitionsInput, ServiceInput, ServiceOverrideInput, EnvironmentInput } from './schema';
-export { deploymentTargets, promotionSource, promotionTargets, requiresManualApproval, servicesToBuild, RELEASE_TAG_REGEX, type DeploymentTarget, type DeployTrigger } from './promotion';
+export { deploymentTargets, promotionSource, promotionTargets, requiresManualApproval, servicesBuiltOnReleaseTags, servicesToBuild, RELEASE_TAG_REGEX, type DeploymentTarget, type DeployTrigger } from './promotion';

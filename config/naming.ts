@@ -37,9 +37,13 @@ export function repositoryUrl(env: EnvironmentDefinition, service: ServiceDefini
   return `${registryHost(env)}/${repositoryName(service)}`;
 }
 
-/** Full image reference `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`. */
-export function imageReference(env: EnvironmentDefinition, service: ServiceDefinition, tag: string): string {
-  return `${repositoryUrl(env, service)}:${tag}`;
+/**
+ * Full image reference `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`, or with a digest
+ * (`sha256:…`, a promoted image) `<repo>:<tag>@sha256:…`: the runtime pulls exactly that digest and
+ * the tag stays readable.
+ */
+export function imageReference(env: EnvironmentDefinition, service: ServiceDefinition, tag: string, digest?: string): string {
+  return `${repositoryUrl(env, service)}:${tag}${digest === undefined ? '' : `@${digest}`}`;
 }
 
 /** Kubernetes namespace of a service: `namespace`, else the service name. */

@@ -67,3 +67,16 @@ export function promotionSource(defs: Definitions, env: EnvironmentDefinition): 
 export function promotionTargets(defs: Definitions, env: EnvironmentDefinition): EnvironmentDefinition[] {
   return defs.environments.filter((target) => promotionSource(defs, target)?.name === env.name);
 }
+
+/**
+ * The services whose images a release-tag pipeline still builds: those of release-tag environments
+ * without a promotion source. Environments with one promote the verified digests instead.
+ */
+export function servicesBuiltOnReleaseTags(defs: Definitions): Set<string> {
+  const names = new Set<string>();
+  for (const target of deploymentTargets(defs)) {
+    if (target.trigger !== 'release-tag' || promotionSource(defs, target.environment)) continue;
+    for (const service of target.environment.services) names.add(service.name);
+  }
+  return names;
+}

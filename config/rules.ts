@@ -4,7 +4,7 @@
  */
 import { contains, formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from './cidr';
 import { show, type ConfigIssue } from './issue-format';
-import { IMAGE_TAG_REGEX } from './schema';
+import { IMAGE_DIGEST_REGEX, IMAGE_TAG_REGEX } from './schema';
 import { clusterName, stateKey } from './naming';
 import type { Definitions, EnvironmentDefinition } from './types';
 
@@ -163,6 +163,38 @@ export function crossEnvironmentIssues(defs: Pick<Definitions, 'system' | 'envir
     const cluster = `${env.account}/${env.region}/${clusterName(defs.system, env)}`;
     check(`cluster:${cluster}`, i, (j) => `'cluster.name' (${show(clusterName(defs.system, env))}) is also the cluster of ${name(j)} in the same account and region; name the clusters apart`);
   });
+  return issues;
+}
+
+/**
+ * Problems with the `--image-digests` file (already-formatted issues): it must be a JSON object mapping
+ * a service one of `envs` runs to a digest `sha256:<64 hex>`.
+ */
+export function imageDigestIssues(envs: readonly EnvironmentDefinition[], digests: unknown): ConfigIssue[] {
+  if (typeof digests !== 'object' || digests === null || Array.isArray(digests)) {
+    return [
+      {
+        path: '--image-digests',
+        message: `(${show(digests)}) must be a JSON object of service name → "sha256:<64 hex>"; pass the digests file the promote job wrote`,
+      },
+    ];
+  }
+  const known = [...new Set(envs.flatMap((env) => env.services.map((s) => s.name)))];
+  const issues: ConfigIssue[] = [];
+  for (const [service, digest] of Object.entries(digests)) {
+    if (!known.includes(service)) {
+      issues.push({
+        path: `--image-digests.${service}`,
+        message: `is not a service of ${envs.map((e) => e.name).join(', ')}; use one of ${known.join(', ')} or remove it`,
+      });
+    }
+    if (typeof digest !== 'string' || !IMAGE_DIGEST_REGEX.test(digest)) {
+      issues.push({
+        path: `--image-digests.${service}`,
+        message: `(${show(digest)}) is not an image digest; write "sha256:" followed by 64 lowercase hex digits`,
+      });
+    }
+  }
   return issues;
 }
 

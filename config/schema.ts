@@ -14,6 +14,8 @@ import { objectIssue, show } from './issue-format';
 export const DNS_LABEL_REGEX = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A Docker/OCI image tag. */
 export const IMAGE_TAG_REGEX = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** An image digest as `deploykit synth --image-digests` takes it: `sha256:` and 64 lowercase hex digits. */
+export const IMAGE_DIGEST_REGEX = /^sha256:[0-9a-f]{64}$/;
 /** An ECR repository name (lowercase, may contain '/', '.', '_', '-'). */
 export const REPOSITORY_NAME_REGEX = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 /** An AWS region name such as `ap-east-1`. */
@@ -28,8 +30,25 @@ export const IAM_PRINCIPAL_ARN_REGEX = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\
 export const CERTIFICATE_ARN_REGEX = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** An IANA service name, used for named container ports (at most 15 characters). */
 export const PORT_NAME_REGEX = /^(?=.{1,15}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** An HTTP path for probes. */
-export const HTTP_PATH_REGEX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$/;
+/**
+ * An HTTP path for probes and health checks. It reaches shell lines of the pipelines (the smoke test),
+ * so shell and expression characters (`$ & ' " ( ) * { }`, spaces) are refused.
+ */
+export const HTTP_PATH_REGEX = /^\/[A-Za-z0-9._~!+,;=:@/%-]*$/;
+/** A Terraform state object key: path segments of letters, digits and `. _ -`, no `..`, at most 1024 characters. */
+export const STATE_KEY_REGEX = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+/** An AWS tag key (1–128) or value (0–256): letters, digits, spaces and `_ . : / = + - @` (AWS's own set, no `$ { }` Terraform would interpolate). */
+export const AWS_TAG_REGEX = /^[\p{L}\p{N} _.:/=+@-]*$/u;
+/** A Kubernetes label or taint key: an optional DNS prefix and '/', then a name of at most 63 characters. */
+export const LABEL_KEY_REGEX = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** A Kubernetes label or taint value: empty, or at most 63 letters, digits and `. _ -`, alphanumeric at both ends. */
+export const LABEL_VALUE_REGEX = /^((?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)?$/;
+/** A key inside a Kubernetes Secret: letters, digits and `. _ -`. */
+export const SECRET_KEY_REGEX = /^[A-Za-z0-9._-]{1,253}$/;
+/** A GitLab project path, `group/project` or `group/subgroup/project`. */
+export const GITLAB_PROJECT_REGEX = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/;
+/** A GitHub repository, `owner/repo`. */
+export const GITHUB_REPOSITORY_REGEX = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,100}$/;
 /**
  * A git branch name deploykit writes into pipeline rules, GitHub expressions, shell lines and IAM trust
  * policies: letters, digits and `. _ / -`, starting with a letter or digit, no `..`, `//`, `@{`, trailing
@@ -185,7 +204,7 @@ function serviceShape() {
         pattern(ENV_VAR_REGEX, 'an environment variable name', 'use letters, digits and "_"'),
         z.strictObject({
           secretName: dnsLabel('Secret name'),
-          key: z.string().min(1),
+          key: pattern(SECRET_KEY_REGEX, 'a Secret key', 'use letters, digits, ".", "_" and "-"'),
         }),
       )
       .default({})
@@ -330,6 +349,13 @@ export const serviceOverrideSchema = (() => {
 // ---------------------------------------------------------------------------------------------
 // Environments
 
+const labelKey = pattern(LABEL_KEY_REGEX, 'a Kubernetes label key', 'use an optional "prefix.example.com/" and a name of letters, digits, ".", "_" and "-"');
+const labelValue = pattern(LABEL_VALUE_REGEX, 'a Kubernetes label value', 'use at most 63 letters, digits, ".", "_" and "-"');
+const awsTag = (what: string, max: number) =>
+  pattern(AWS_TAG_REGEX, `an AWS tag ${what}`, 'use letters, digits, spaces and "_ . : / = + - @"').max(max, {
+    error: (iss) => `(${show(iss.input)}) is longer than ${max} characters; shorten it`,
+  });
+
 const nodeGroupSchema = z
   .strictObject({
     instanceTypes: z
@@ -347,12 +373,15 @@ const nodeGroupSchema = z
     maxUnavailablePercent: integer(1, 100, ' (percent)')
       .default(33)
       .describe('Share of nodes a node-group update may take down at once. @default 33'),
-    labels: z.record(z.string(), z.string()).default({}).describe('Kubernetes labels on the nodes. @default {}'),
+    labels: z
+      .record(labelKey, labelValue)
+      .default({})
+      .describe('Kubernetes labels on the nodes. @default {}'),
     taints: z
       .array(
         z.strictObject({
-          key: z.string().min(1),
-          value: z.string().optional(),
+          key: labelKey,
+          value: labelValue.optional(),
           effect: oneOf(['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE']),
         }),
       )
@@ -421,7 +450,10 @@ const environmentSchema = z.strictObject({
   }),
   state: z.strictObject({
     bucket: pattern(BUCKET_REGEX, 'an S3 bucket name', 'use 3–63 lowercase letters, digits, "." and "-"').describe('S3 bucket holding Terraform state.'),
-    key: z.string().min(1).optional().describe('State object key. @default - "<system>/<env>/terraform.tfstate"'),
+    key: pattern(STATE_KEY_REGEX, 'a state object key', 'use path segments of letters, digits, ".", "_" and "-" separated by "/"')
+      .max(1024)
+      .optional()
+      .describe('State object key. @default - "<system>/<env>/terraform.tfstate"'),
     region: pattern(REGION_REGEX, 'an AWS region', 'use a region name like "ap-east-1"')
       .optional()
       .describe("Region of the state bucket. @default - the environment's region"),
@@ -450,7 +482,10 @@ const environmentSchema = z.strictObject({
         ),
     })
     .default({}),
-  tags: z.record(z.string(), z.string()).default({}).describe('Extra AWS tags on every resource. @default {}'),
+  tags: z
+    .record(awsTag('key', 128).min(1, { error: 'is empty; give the tag a key' }), awsTag('value', 256))
+    .default({})
+    .describe('Extra AWS tags on every resource. @default {}'),
   services: z
     .record(serviceNameSchema, serviceOverrideSchema)
     .default({})
@@ -477,14 +512,14 @@ export const definitionsSchema = z.strictObject({
     .strictObject({
       gitlab: z
         .strictObject({
-          project: pattern(/^[\w.-]+(\/[\w.-]+)+$/, 'a GitLab project path', 'use "group/project"'),
+          project: pattern(GITLAB_PROJECT_REGEX, 'a GitLab project path', 'use "group/project" of letters, digits, "_", "." and "-"'),
           host: pattern(HOSTNAME_REGEX, 'a host name', 'use the GitLab host, e.g. "gitlab.com"').default('gitlab.com'),
         })
         .optional()
         .describe('GitLab project whose pipelines may assume the deploy roles.'),
       github: z
         .strictObject({
-          repository: pattern(/^[\w.-]+\/[\w.-]+$/, 'a GitHub repository', 'use "owner/repo"'),
+          repository: pattern(GITHUB_REPOSITORY_REGEX, 'a GitHub repository', 'use "owner/repo" of letters, digits, "_", "." and "-"'),
         })
         .optional()
         .describe('GitHub repository whose workflows may assume the deploy roles.'),

@@ -13,6 +13,12 @@ export interface EnvironmentChartProps {
   readonly environment: EnvironmentDefinition;
   /** Image tag for every service (the commit SHA in CI). @default - each service's `image.tag` */
   readonly imageTag?: string;
+  /**
+   * Image digest (`sha256:…`) per service name, e.g. the digests a release promoted; those services run
+   * `<repo>:<tag>@<digest>`.
+   * @default - no digests: every image by tag
+   */
+  readonly imageDigests?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,6 +45,7 @@ export class EnvironmentChart extends Chart {
         environment,
         service,
         imageTag: props.imageTag,
+        imageDigest: props.imageDigests?.[service.name],
         createNamespace: !namespaces.has(namespace),
       });
       namespaces.add(namespace);

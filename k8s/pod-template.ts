@@ -35,6 +35,12 @@ export interface RestrictedPodTemplateProps {
   /** The image tag to run, already checked (the commit SHA in CI). */
   readonly imageTag: string;
   /**
+   * Digest (`sha256:…`) the image is pinned to, e.g. one promoted from the environment that verified it;
+   * the image becomes `<repo>:<tag>@<digest>`.
+   * @default - the tag alone
+   */
+  readonly imageDigest?: string;
+  /**
    * Labels of the pods; they must include the selector labels.
    * @default - `workloadLabels(system, environment, service, imageTag)`
    */
@@ -112,7 +118,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
       containers: [
         {
           name: props.containerName ?? HTTP_PORT_NAME,
-          image: imageReference(env, svc, imageTag),
+          image: imageReference(env, svc, imageTag, props.imageDigest),
           imagePullPolicy: 'IfNotPresent',
           ports: ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
           env: [

@@ -5,7 +5,7 @@
 
 /** A GitHub Action pinned to a commit. */
 export interface ActionPin {
-  /** `owner/repo` of the action. */
+  /** `owner/repo` of the action, or `owner/repo/path` of an action in a subdirectory. */
   readonly action: string;
   /** Full 40-character commit SHA. */
   readonly sha: string;
@@ -26,6 +26,7 @@ export const ACTION_PINS = {
     version: 'v4.2.1',
   },
   setupTerraform: { action: 'hashicorp/setup-terraform', sha: 'b9cd54a3c349d3f38e8881555d616ced269862dd', version: 'v3.1.2' },
+  uploadSarif: { action: 'github/codeql-action/upload-sarif', sha: '8aad20d150bbac5944a9f9d289da16a4b0d87c1e', version: 'v4.36.2' },
 } as const satisfies Record<string, ActionPin>;
 
 /** The `uses:` value of a pinned action: `owner/repo@<sha>`. */

@@ -2,7 +2,8 @@
 
 /** One `rules:` entry. */
 export interface GitlabRule {
-  readonly if: string;
+  /** The condition; without it the rule always matches. */
+  readonly if?: string;
   readonly when?: 'on_success' | 'manual' | 'never' | 'always';
 }
 
@@ -26,6 +27,8 @@ export interface GitlabJob {
   readonly services?: readonly string[];
   readonly variables?: Readonly<Record<string, string>>;
   readonly id_tokens?: Readonly<Record<string, { readonly aud: string }>>;
+  /** Runner tags: only runners carrying every tag pick the job up. */
+  readonly tags?: readonly string[];
   readonly needs?: readonly GitlabNeed[];
   readonly rules?: readonly GitlabRule[];
   readonly resource_group?: string;
@@ -36,10 +39,12 @@ export interface GitlabJob {
   readonly script: readonly string[];
   readonly after_script?: readonly string[];
   readonly artifacts?: {
+    readonly when?: 'on_success' | 'on_failure' | 'always';
     readonly paths: readonly string[];
     readonly exclude?: readonly string[];
     readonly expire_in: string;
     readonly access?: 'developer' | 'all' | 'none';
+    readonly reports?: { readonly codequality?: string };
   };
 }
 

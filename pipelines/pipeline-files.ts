@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Definitions } from '../config';
-import { githubWorkflow } from './github-workflow';
+import { githubWorkflow, githubWorkflowComment } from './github-workflow';
 import { gitlabJobComments, gitlabPipeline, gitlabPipelineDocument } from './gitlab-pipeline';
 import type { PipelineOptions } from './pipeline-options';
 import { toYamlFile } from './yaml-file';
@@ -31,7 +31,7 @@ export function generatePipelines(defs: Definitions, options: PipelineOptions = 
   const github = githubWorkflow(defs, options);
   return [
     { path: GITLAB_CI_FILE, content: toYamlFile(gitlab, { keyComments: gitlabJobComments(defs) }), value: plainData(gitlab) },
-    { path: GITHUB_WORKFLOW_FILE, content: toYamlFile(github), value: plainData(github) },
+    { path: GITHUB_WORKFLOW_FILE, content: toYamlFile(github, { headerComment: githubWorkflowComment(defs, options) }), value: plainData(github) },
   ];
 }
 

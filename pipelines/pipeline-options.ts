@@ -53,7 +53,16 @@ export interface PipelineOptions {
    * @default "ubuntu-24.04"
    */
   readonly runner?: string;
+  /**
+   * When the GitHub workflow's scheduled drift check runs (`on.schedule` cron, UTC). GitLab schedules are
+   * set in the project (Build > Pipeline schedules).
+   * @default "0 5 * * 1-5" - 05:00 UTC on weekdays
+   */
+  readonly driftCron?: string;
 }
+
+/** A five-field cron expression: digits, `*`, `/`, `,` and `-` only. */
+const CRON_REGEX = /^([0-9*/,-]+ ){4}[0-9*/,-]+$/;
 
 /** {@link PipelineOptions} with every default applied. @internal */
 export type ResolvedPipelineOptions = Required<Omit<PipelineOptions, 'configFile'>> & Pick<PipelineOptions, 'configFile'>;
@@ -71,5 +80,13 @@ export function resolvePipelineOptions(options: PipelineOptions = {}): ResolvedP
     toolsImage: options.toolsImage ?? '$CI_REGISTRY_IMAGE/deploykit-tools:1.0.0',
     curlImage: options.curlImage ?? 'curlimages/curl:8.11.1',
     runner: options.runner ?? 'ubuntu-24.04',
+    driftCron: checkedCron(options.driftCron ?? '0 5 * * 1-5'),
   };
+}
+
+function checkedCron(cron: string): string {
+  if (!CRON_REGEX.test(cron)) {
+    throw new Error(`driftCron (${JSON.stringify(cron)}) is not a five-field cron expression; use digits, "*", "/", "," and "-", e.g. "0 5 * * 1-5"`);
+  }
+  return cron;
 }

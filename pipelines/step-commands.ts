@@ -4,6 +4,7 @@
  * The image tag is always the `IMAGE_TAG` variable, which both pipelines set to the commit SHA.
  */
 import {
+  ciApplyRoleArn,
   ciDeployRoleArn,
   ciPlanRoleArn,
   clusterName,
@@ -12,6 +13,7 @@ import {
   registryHost,
   repositoryName,
   type Definitions,
+  type ServiceDefinition,
   type EnvironmentDefinition,
 } from '../config';
 import type { ResolvedPipelineOptions } from './pipeline-options';
@@ -25,6 +27,17 @@ export const IMAGE_TAG = '"$IMAGE_TAG"';
 export function imageArchive(serviceName: string): string {
   return `images/${serviceName}.tar`;
 }
+
+/**
+ * Where a release-tag environment's promoted image digests travel from its promote job to its plan
+ * job: `{ "<service>": "sha256:…" }`. Outside `dist/`, which synth replaces whole.
+ */
+export function imageDigestsFile(envName: string): string {
+  return `image-digests/${envName}.json`;
+}
+
+/** Files `deploykit check` writes in the pipeline: SARIF 2.1.0 and GitLab Code Quality JSON. */
+export const CHECK_REPORTS = { sarif: 'deploykit-check.sarif', codequality: 'gl-code-quality-report.json' } as const;
 
 /** BuildKit cache directory of a service. */
 export function buildCacheDir(serviceName: string): string {
@@ -83,14 +96,18 @@ export class StepCommands {
     );
   }
 
-  /** Synthesizes the environment with the commit's image tag and saves `tfplan`. */
-  plan(env: EnvironmentDefinition): string {
+  /**
+   * Synthesizes the environment with the commit's image tag and saves `tfplan`, under the apply role
+   * (the saved plan takes the state lock). With `imageDigests`, the Deployments run the promoted digests.
+   */
+  plan(env: EnvironmentDefinition, imageDigests?: string): string {
     return commandLine(this.script('terraform-plan.sh'), [
       ['--env', env.name],
       ['--image-tag', IMAGE_TAG],
       ['--region', env.region],
-      ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ['--role-arn', ciApplyRoleArn(this.defs.system, env)],
       ['--config', this.options.configFile],
+      ['--image-digests', imageDigests],
     ]);
   }
 
@@ -110,22 +127,41 @@ export class StepCommands {
     ]);
   }
 
-  /** Applies the saved plan. */
+  /** Applies the saved plan under the apply role. */
   apply(env: EnvironmentDefinition): string {
     return commandLine(this.script('terraform-apply.sh'), [
       ['--env', env.name],
       ['--region', env.region],
-      ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ['--role-arn', ciApplyRoleArn(this.defs.system, env)],
     ]);
   }
 
-  /** Server-side applies the environment's Kubernetes objects, pruning by the environment's labels. */
-  deploy(env: EnvironmentDefinition): string {
+  /**
+   * Server-side applies the environment's cluster-scoped objects (`kubernetes/cluster.k8s.yaml`:
+   * Namespaces …) under the apply role, whose EKS access entry is cluster-wide.
+   */
+  deployCluster(env: EnvironmentDefinition): string {
+    return commandLine(this.script('deploy.sh'), [
+      ['--env', env.name],
+      ['--cluster', clusterName(this.defs.system, env)],
+      ['--region', env.region],
+      ['--role-arn', ciApplyRoleArn(this.defs.system, env)],
+      ['--scope', 'cluster'],
+      ['--selector', pruneSelector(this.defs.system, env)],
+    ]);
+  }
+
+  /**
+   * Server-side applies each service namespace's objects under the deploy role (its EKS access entry is
+   * scoped to those namespaces), pruning the allowlisted kinds that carry the environment's labels.
+   */
+  deployNamespaces(env: EnvironmentDefinition): string {
     return commandLine(this.script('deploy.sh'), [
       ['--env', env.name],
       ['--cluster', clusterName(this.defs.system, env)],
       ['--region', env.region],
       ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ['--scope', 'namespaces'],
       ['--selector', pruneSelector(this.defs.system, env)],
       ...PRUNE_ALLOWLIST.map((kind) => ['--prune-allowlist', kind] as const),
     ]);
@@ -146,6 +182,74 @@ export class StepCommands {
         ['--image', this.options.curlImage],
       ]),
     );
+  }
+
+  /**
+   * Tags each service's image `verified-<sha>` in the environment's registry after its verify succeeded,
+   * under the deploy role: the mark a release tag's promotion requires.
+   */
+  markVerified(env: EnvironmentDefinition): string[] {
+    return env.services.map((service) =>
+      commandLine(this.script('mark-verified.sh'), [
+        ['--registry', registryHost(env)],
+        ['--repository', repositoryName(service)],
+        ['--tag', IMAGE_TAG],
+        ['--region', env.region],
+        ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+      ]),
+    );
+  }
+
+  /**
+   * Copies each service's image the `source` environment verified for this commit into `env`'s registry
+   * (same digest) under `env`'s deploy role, and records the digests in {@link imageDigestsFile}.
+   * A service the source does not run is looked up under the target's repository name, which the
+   * source registry then lacks: the promotion refuses it.
+   */
+  promote(env: EnvironmentDefinition, source: EnvironmentDefinition): string[] {
+    return env.services.map((service) => {
+      const fromService: ServiceDefinition = source.services.find((s) => s.name === service.name) ?? service;
+      return commandLine(this.script('promote-image.sh'), [
+        ['--service', service.name],
+        ['--tag', IMAGE_TAG],
+        ['--source-registry', registryHost(source)],
+        ['--source-repository', repositoryName(fromService)],
+        ['--target-registry', registryHost(env)],
+        ['--target-repository', repositoryName(service)],
+        ['--region', env.region],
+        ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
+        ['--digests-file', imageDigestsFile(env.name)],
+      ]);
+    });
+  }
+
+  /**
+   * Plans the environment read-only under the plan role (`-detailed-exitcode -lock=false`) and fails
+   * when the live infrastructure drifted from the definitions.
+   */
+  drift(env: EnvironmentDefinition): string {
+    return commandLine(this.script('terraform-drift.sh'), [
+      ['--env', env.name],
+      ['--region', env.region],
+      ['--role-arn', ciPlanRoleArn(this.defs.system, env)],
+      ['--config', this.options.configFile],
+    ]);
+  }
+
+  /** Synthesizes every environment with the commit's image tag into `dist/` for `deploykit check`. */
+  synthForCheck(): string {
+    return commandLine('node bin/deploykit.js synth', [
+      ['--image-tag', IMAGE_TAG],
+      ['--out', 'dist'],
+      ['--config', this.options.configFile],
+      '--no-pipelines',
+      '--quiet',
+    ]);
+  }
+
+  /** `deploykit check` over `dist/` and the pipeline files, writing one report format to stdout. */
+  check(format: 'sarif' | 'codequality'): string {
+    return commandLine('node bin/deploykit.js check', [['--dir', 'dist'], ['--config', this.options.configFile], ['--format', format]]);
   }
 
   /**

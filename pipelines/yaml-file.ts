@@ -15,12 +15,18 @@ export interface YamlFileOptions {
    * @default {}
    */
   readonly keyComments?: Readonly<Record<string, string>>;
+  /**
+   * Comment lines written after the header, above the document (settings the file relies on).
+   * @default - none
+   */
+  readonly headerComment?: string;
 }
 
 /** `value` as a YAML document with the generated-file header. */
 export function toYamlFile(value: object, options: YamlFileOptions = {}): string {
   const doc = new Document(value, { sortMapEntries: false, aliasDuplicateObjects: false });
-  doc.commentBefore = `${GENERATED_HEADER}\n regenerate: deploykit synth (see docs/ci-cd.md)`;
+  const extra = options.headerComment ? `\n\n${options.headerComment.split('\n').map((line) => ` ${line}`).join('\n')}` : '';
+  doc.commentBefore = `${GENERATED_HEADER}\n regenerate: deploykit synth (see docs/ci-cd.md)${extra}`;
   const keyComments = options.keyComments ?? {};
   visit(doc, {
     Pair(_, pair, path) {

@@ -3,13 +3,13 @@ import { ConfigError, DefinitionsFileError, loadDefinitions } from '../../config
 import type { Command } from '../main';
 import { UsageError } from '../usage-error';
 
-const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'sarif', 'codequality', 'markdown'] as const;
 const SEVERITIES = ['error', 'warning'] as const;
 
 /** `deploykit check`: policy and cross-layer guardrails over the synth output and pipeline files. */
 export const checkCommand: Command = {
   summary: 'check the synthesized output against built-in policy and cross-layer rules',
-  usage: `Usage: deploykit check [--env <name>]... [--config <file>] [--dir <synth output>] [--format table|json|sarif] [--severity error|warning]
+  usage: `Usage: deploykit check [--env <name>]... [--config <file>] [--dir <synth output>] [--format table|json|sarif|codequality] [--severity error|warning]
        deploykit check --list-rules [--format table|markdown|json]
 
   --env <name>          environment to check (repeatable) (default: all)
@@ -17,7 +17,8 @@ export const checkCommand: Command = {
   --dir <dir>           existing synth output to check (default: synthesize into a temporary directory first)
   --project-dir <dir>   project root holding .gitlab-ci.yml and .github/workflows/deploy.yml (default: .)
   --image-tag <tag>     image tag to synthesize with when --dir is not given (default: each service's image.tag)
-  --format <format>     table, json or sarif (SARIF 2.1.0 for GitHub code scanning) (default: table)
+  --format <format>     table, json, sarif (SARIF 2.1.0 for GitHub code scanning) or codequality
+                        (GitLab Code Quality report) (default: table)
   --severity <level>    lowest severity that fails the run: error or warning (default: error)
   --list-rules          print the rules instead of checking
 
@@ -37,6 +38,7 @@ Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usag
     const severity = values.severity as string;
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format (${JSON.stringify(format)}) must be one of ${FORMATS.join(', ')}`);
     if (!(SEVERITIES as readonly string[]).includes(severity)) throw new UsageError(`--severity (${JSON.stringify(severity)}) must be error or warning`);
+    if (format === 'codequality' && values['list-rules']) throw new UsageError('--format codequality is not for --list-rules; use table, markdown or json');
 
     if (values['list-rules']) {
       const { builtInRules } = require('../check/registry') as typeof import('../check/registry');
@@ -48,7 +50,7 @@ Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usag
       process.stdout.write(text);
       return 0;
     }
-    if (format === 'markdown') throw new UsageError('--format markdown is only for --list-rules; use table, json or sarif');
+    if (format === 'markdown') throw new UsageError('--format markdown is only for --list-rules; use table, json, sarif or codequality');
 
     const { runCheck } = require('../check/run-check') as typeof import('../check/run-check');
     const { CheckInputError } = require('../check/context') as typeof import('../check/context');
@@ -69,10 +71,12 @@ Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usag
       }
       throw err;
     }
+    const dir = values.dir as string | undefined;
+    const prefix = dir === undefined ? undefined : relative(process.cwd(), dir).split('\\').join('/') || '.';
     if (format === 'json') process.stdout.write((require('../check/format/json') as typeof import('../check/format/json')).formatJson(report));
-    else if (format === 'sarif') {
-      const dir = values.dir as string | undefined;
-      const prefix = dir === undefined ? undefined : relative(process.cwd(), dir).split('\\').join('/') || '.';
+    else if (format === 'codequality') {
+      process.stdout.write((require('../check/format/codequality') as typeof import('../check/format/codequality')).formatCodeQuality(report, { outputPrefix: prefix }));
+    } else if (format === 'sarif') {
       const version = (require('../../package.json') as { version: string }).version;
       process.stdout.write((require('../check/format/sarif') as typeof import('../check/format/sarif')).formatSarif(report, { outputPrefix: prefix, version }));
     } else process.stdout.write((require('../check/format/table') as typeof import('../check/format/table')).formatTable(report));

@@ -2,18 +2,20 @@ import { loadDefinitions } from '../../config';
 import { regeneratePipelines } from '../../pipelines/regenerate';
 import type { Command } from '../main';
 import { loadExtensions } from '../extensions';
-import { synthesize } from '../synth';
+import { readImageDigests, synthesize } from '../synth';
 
 /** `deploykit synth`: every environment's Terraform and Kubernetes output, atomically. */
 export const synthCommand: Command = {
   summary: 'synthesize Terraform, Kubernetes and CI pipeline output for every environment',
-  usage: `Usage: deploykit synth [--env <name>]... [--config <file>] [--out <dir>] [--image-tag <tag>] [--quiet]
+  usage: `Usage: deploykit synth [--env <name>]... [--config <file>] [--out <dir>] [--image-tag <tag>] [--image-digests <file>] [--quiet]
 
   --env <name>        environment to synthesize (repeatable); others keep their last output (default: all)
   --config <file>     definitions: .ts/.js module (default export; may export 'stack' and 'chart' factories)
                       or .json/.yaml file (default: built-in example)
   --out <dir>         output directory, replaced atomically (default: dist)
   --image-tag <tag>   image tag for every service, e.g. the commit SHA (default: each service's image.tag)
+  --image-digests <file>  JSON object of service name → "sha256:<64 hex>": those services run
+                      <repo>:<tag>@<digest> (a release promoted from the environment that verified it)
   --pipelines-dir <dir>  where .gitlab-ci.yml and .github/workflows/deploy.yml are regenerated from every
                       environment, after a successful synth (default: .)
   --no-pipelines      do not regenerate the pipeline files
@@ -23,6 +25,7 @@ export const synthCommand: Command = {
     config: { type: 'string' },
     out: { type: 'string', default: 'dist' },
     'image-tag': { type: 'string' },
+    'image-digests': { type: 'string' },
     'pipelines-dir': { type: 'string', default: '.' },
     'no-pipelines': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
@@ -36,6 +39,7 @@ export const synthCommand: Command = {
       outDir,
       environments: values.env as string[] | undefined,
       imageTag: values['image-tag'] as string | undefined,
+      imageDigests: values['image-digests'] === undefined ? undefined : readImageDigests(values['image-digests'] as string),
     });
     // Only after the whole synth succeeded, and from every environment even when --env filtered it.
     const pipelines = values['no-pipelines']

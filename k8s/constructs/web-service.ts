@@ -57,6 +57,12 @@ export interface WebServiceProps {
    */
   readonly imageTag?: string;
   /**
+   * Digest (`sha256:<64 hex>`) the image is pinned to: a release promoted from the environment that
+   * verified it (`deploykit synth --image-digests`). The image becomes `<repo>:<tag>@<digest>`.
+   * @default - the tag alone
+   */
+  readonly imageDigest?: string;
+  /**
    * Whether this service creates its namespace and the namespace's default-deny NetworkPolicy.
    * Set it to false for the second and later services sharing one namespace.
    * @default true
@@ -107,7 +113,7 @@ export class WebService extends Construct {
     const selector = selectorLabels(env, svc);
     const metadata = (name: string) => ({ name, namespace: ns, labels });
     this.namespaceName = ns;
-    this.image = imageReference(env, svc, tag);
+    this.image = imageReference(env, svc, tag, props.imageDigest);
     this.selectorLabels = selector;
 
     if (ns === 'default') {
@@ -152,7 +158,7 @@ export class WebService extends Construct {
       },
     });
 
-    const podTemplate: RestrictedPodTemplateProps = { system, environment: env, service: svc, imageTag: tag, labels };
+    const podTemplate: RestrictedPodTemplateProps = { system, environment: env, service: svc, imageTag: tag, imageDigest: props.imageDigest, labels };
     this.deployment = typedApiObject(this, 'Deployment', KubeDeployment, {
       metadata: metadata(svc.name),
       spec: {

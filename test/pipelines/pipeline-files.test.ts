@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ciApplyRoleArn, ciPlanRoleArn } from '../../config';
 import { generatePipelines, GITHUB_WORKFLOW_FILE, GITLAB_CI_FILE } from '../../pipelines/pipeline-files';
 import { regeneratePipelines } from '../../pipelines/regenerate';
 import { runCli } from '../support/cli';
@@ -34,7 +35,12 @@ describe('pipeline files', () => {
   test('a definitions file inside the repository is passed to deploykit --config by the CI jobs', () => {
     const dir = tempDir();
     regeneratePipelines(exampleDefs(), { rootDir: dir, configFile: join(dir, 'deploy', 'envs.ts') });
-    expect(readFileSync(join(dir, GITLAB_CI_FILE), 'utf8')).toContain('terraform-plan.sh --env dev --image-tag "$IMAGE_TAG" --region ap-east-1 --role-arn arn:aws:iam::111111111111:role/deploykit-company-dev-deploy --config deploy/envs.ts');
+    const defs = exampleDefs();
+    const env = defs.environments[0];
+    const gitlab = readFileSync(join(dir, GITLAB_CI_FILE), 'utf8');
+    expect(gitlab).toContain(`terraform-plan.sh --env ${env.name} --image-tag "$IMAGE_TAG" --region ${env.region} --role-arn ${ciApplyRoleArn(defs.system, env)} --config deploy/envs.ts`);
+    expect(gitlab).toContain(`terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --config deploy/envs.ts`);
+    expect(gitlab).toContain('node bin/deploykit.js check --dir dist --config deploy/envs.ts --format sarif');
   });
 });
 

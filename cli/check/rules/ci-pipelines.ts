@@ -13,7 +13,8 @@ const SHA_REFERENCE = /CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|github\.sha|GITHUB_SHA/
 
 /** The jobs of a file that deploy `env`: they declare it as their environment, or apply its output. */
 export function deployJobs(file: PipelineFile, env: string): PipelineJob[] {
-  const applies = /\b(kubectl\s+(apply|rollout)|terraform\b[^\n]*\bapply|deploykit\s+deploy)\b/;
+  // `terraform … apply` or a terraform-apply script; not a role ARN that ends in `-apply` (a plan job's identity).
+  const applies = /\b(kubectl\s+(apply|rollout)|terraform(\s+-\S+)*\s+apply|terraform-apply(\.sh)?|deploykit\s+deploy)\b/;
   const names = new RegExp(`(--env[ =]${env}\\b|dist/${env}/|-chdir=\\S*/${env}/)`);
   return file.jobs.filter(
     (j) => !j.runsOnFailure && (j.environment === env || (j.environment === undefined && applies.test(j.ownScript.join('\n')) && names.test(j.ownScript.join('\n')))),

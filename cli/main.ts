@@ -20,6 +20,7 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Command> = {
   synth: () => require('./commands/synth').synthCommand,
+  bootstrap: () => require('./commands/bootstrap').bootstrapCommand,
   config: () => require('./commands/config').configCommand,
   schema: () => require('./commands/schema').schemaCommand,
   check: () => require('./commands/check').checkCommand,
@@ -28,7 +29,7 @@ const COMMANDS: Record<string, () => Command> = {
 };
 
 function help(): string {
-  const lines = Object.entries(COMMANDS).map(([name, load]) => `  ${name.padEnd(8)} ${load().summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, load]) => `  ${name.padEnd(9)} ${load().summary}`);
   return [
     'deploykit — environment definitions to Terraform, Kubernetes and CI pipelines',
     '',

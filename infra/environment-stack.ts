@@ -3,13 +3,17 @@
  * The stack only composes constructs; resource logic lives in `constructs/`.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
-  ciDeployRoleName,
-  ciPlanRoleName,
+  CI_ROLE_KINDS,
+  ciApplyRoleArn,
+  ciDeployRoleArn,
+  ciRoleArn,
   clusterName,
+  permissionsBoundaryArn,
+  promotionTargets,
   namespaceName,
   repositoryName,
   serviceAccountName,
@@ -19,12 +23,13 @@ import {
   type Definitions,
   type EnvironmentDefinition,
 } from '../config';
-import { CiAccess } from './constructs/ci-access';
+import { CiClusterAccess } from './constructs/ci-cluster-access';
 import { EcrRepository } from './constructs/ecr-repository';
 import { EksCluster } from './constructs/eks-cluster';
 import { EncryptionKey } from './constructs/encryption-key';
 import { Network } from './constructs/network';
 import { WorkloadIdentity } from './constructs/workload-identity';
+import { PermissionsBoundaryAspect } from './permissions-boundary-aspect';
 import { sidFrom } from './policy-statement';
 
 /** Props of {@link EnvironmentStack}. */
@@ -45,8 +50,11 @@ export class EnvironmentStack extends TerraformStack {
   public readonly repositories: ReadonlyMap<string, EcrRepository>;
   /** Workload identities by service name. */
   public readonly workloadIdentities: ReadonlyMap<string, WorkloadIdentity>;
-  /** The CI deploy and plan roles; undefined when `ci` configures neither GitLab nor GitHub. */
-  public readonly ciAccess: CiAccess | undefined;
+  /**
+   * The EKS access entries of the CI apply and deploy roles (the roles themselves come from
+   * `deploykit bootstrap`); undefined when `ci` configures neither GitLab nor GitHub.
+   */
+  public readonly ciAccess: CiClusterAccess | undefined;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
@@ -156,29 +164,24 @@ export class EnvironmentStack extends TerraformStack {
     this.repositories = repositories;
     this.workloadIdentities = identities;
 
+    // The release-tag environments after this one (usually in other accounts) promote this environment's verified images.
+    const promotedTo = promotionTargets(definitions, env).map((target) => ciDeployRoleArn(system, target));
+    if (promotedTo.length > 0) for (const repository of repositories.values()) repository.allowPull(promotedTo);
+
     const ci = definitions.ci;
-    const firstInAccount = definitions.environments.find((e) => e.account === env.account)?.name === env.name;
     this.ciAccess =
       ci.gitlab || ci.github
-        ? new CiAccess(this, 'CiAccess', {
-            roleName: ciDeployRoleName(system, env),
-            account: env.account,
-            environmentName: env.name,
-            production: env.tier === 'production',
-            gitlab: ci.gitlab,
-            github: ci.github,
-            defaultBranch: ci.defaultBranch,
-            oidcProviders: firstInAccount ? 'create' : 'reference',
-            clusterName: this.cluster.clusterName,
-            clusterArn: this.cluster.clusterArn,
+        ? new CiClusterAccess(this, 'CiAccess', {
+            clusterName: cluster,
+            cluster: this.cluster.resource,
+            applyRoleArn: ciApplyRoleArn(system, env),
+            deployRoleArn: ciDeployRoleArn(system, env),
             namespaces: [...new Set(env.services.map(namespaceName))],
-            repositories: [...repositories.values()],
-            state: { bucket: env.state.bucket, key: stateKey(system, env) },
-            planRoleName: ciPlanRoleName(system, env),
-            region: env.region,
-            managedRoleNamePrefixes: [`${name}-`, `${cluster}-`],
           })
         : undefined;
+
+    // Every role of the stack, a team's own included, carries the account's permissions boundary.
+    Aspects.of(this).add(new PermissionsBoundaryAspect(permissionsBoundaryArn(system, env)));
 
     // Output names are snake_case: pipelines read them with `terraform output <name>`.
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName, description: 'EKS cluster name' });
@@ -192,13 +195,9 @@ export class EnvironmentStack extends TerraformStack {
       description: 'Workload IAM role ARN by service',
     });
     if (this.ciAccess) {
-      new TerraformOutput(this, 'ci_deploy_role_arn', { value: this.ciAccess.roleArn, description: 'Role CI assumes to deploy' });
-    }
-    if (this.ciAccess?.planRoleArn !== undefined) {
-      new TerraformOutput(this, 'ci_plan_role_arn', {
-        value: this.ciAccess.planRoleArn,
-        description: 'Read-only role the review plans of merge/pull requests assume',
-      });
+      for (const kind of CI_ROLE_KINDS) {
+        new TerraformOutput(this, `ci_${kind}_role_arn`, { value: ciRoleArn(system, env, kind), description: `CI ${kind} role (created by deploykit bootstrap)` });
+      }
     }
   }
 

@@ -1,6 +1,17 @@
-/** Public API of the Terraform layer: the environment stack and the constructs it composes. */
+/** Public API of the Terraform layer: the environment stack, the account bootstrap stack and the constructs they compose. */
 export { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
-export * from './constructs/ci-access';
+export * from './constructs/ci-cluster-access';
+export { PermissionsBoundaryAspect } from './permissions-boundary-aspect';
+export * from './bootstrap/apply-permissions';
+export * from './bootstrap/apply-role-policy';
+export * from './bootstrap/bootstrap-stack';
+export * from './bootstrap/ci-oidc-providers';
+export * from './bootstrap/ci-roles';
+export * from './bootstrap/ci-trust';
+export * from './bootstrap/deploy-permissions';
+export * from './bootstrap/permissions-boundary';
+export * from './bootstrap/plan-permissions';
+export * from './bootstrap/state-bucket';
 export * from './constructs/ecr-repository';
 export * from './constructs/eks-cluster';
 export * from './constructs/encryption-key';

@@ -4,6 +4,8 @@
  */
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/ecr-repository';
+import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { REPOSITORY_NAME_REGEX } from '../../config/schema';
 import { sidFrom, type IPolicyHolder, type PolicyStatement } from '../policy-statement';
@@ -49,6 +51,14 @@ export interface LifecyclePolicyDocument {
   }[];
 }
 
+/** Actions another account's principals get on a repository: read images and their tags (promotion). */
+export const CROSS_ACCOUNT_PULL_ACTIONS: readonly string[] = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:DescribeImages',
+  'ecr:GetDownloadUrlForLayer',
+];
+
 /** Actions that read images. */
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
 /** Actions that upload images (with the pull actions, which a push needs for existing layers). */
@@ -80,6 +90,10 @@ export class EcrRepository extends Construct {
   public readonly repositoryArn: string;
   /** URL of the repository (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
   public readonly repositoryUrl: string;
+  /** The repository policy; undefined until {@link allowPull} is called. */
+  public repositoryPolicy: EcrRepositoryPolicy | undefined;
+
+  private readonly pullPrincipals = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
@@ -156,6 +170,43 @@ export class EcrRepository extends Construct {
       ECR_AUTHORIZATION_TOKEN_STATEMENT,
       { sid: `EcrPush${sidFrom(this.repositoryName)}`, actions: [...PULL_ACTIONS, ...PUSH_ACTIONS], resources: [this.repositoryArn] },
     ]);
+  }
+
+  /**
+   * Lets IAM roles (typically another account's CI deploy roles, which promote this repository's
+   * verified images) pull through the repository policy. The policy names each role's account as
+   * principal and the roles in an `aws:PrincipalArn` condition, so the roles need not exist when it
+   * is applied. Calls accumulate into one `aws_ecr_repository_policy` (construct id `Policy`).
+   * @param roleArns IAM role ARNs, e.g. `ciDeployRoleArn(system, target)`
+   */
+  public allowPull(roleArns: readonly string[]): void {
+    for (const arn of roleArns) {
+      if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
+        throw new Error(`${this.node.path}: allowPull role ARN (${JSON.stringify(arn)}) is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>`);
+      }
+      this.pullPrincipals.add(arn);
+    }
+    this.repositoryPolicy ??= new EcrRepositoryPolicy(this, 'Policy', {
+      repository: this.resource.name,
+      policy: Lazy.stringValue({ produce: () => this.pullPolicyDocument() }),
+    });
+  }
+
+  private pullPolicyDocument(): string {
+    const roles = [...this.pullPrincipals].sort();
+    const accounts = [...new Set(roles.map((arn) => arn.split(':')[4]))].sort();
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'PullFromRoles',
+          Effect: 'Allow',
+          Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+          Action: [...CROSS_ACCOUNT_PULL_ACTIONS],
+          Condition: { ArnEquals: { 'aws:PrincipalArn': roles } },
+        },
+      ],
+    });
   }
 
   private grant(grantee: IPolicyHolder | undefined, statements: PolicyStatement[]): PolicyStatement[] {

@@ -28,3 +28,23 @@ export function s3ObjectArn(bucket: string, key: string): string {
 export function s3BucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
 }
+
+/** An IAM role ARN, or a name pattern such as `company-dev-*`. */
+export function iamRoleArn(account: string, name: string): string {
+  return `arn:aws:iam::${account}:role/${name}`;
+}
+
+/** The ARN of an account's OIDC provider for an issuer host. */
+export function oidcProviderArn(account: string, host: string): string {
+  return `arn:aws:iam::${account}:oidc-provider/${host}`;
+}
+
+/** An ECR repository ARN. */
+export function ecrRepositoryArn(region: string, account: string, name: string): string {
+  return `arn:aws:ecr:${region}:${account}:repository/${name}`;
+}
+
+/** An EKS cluster ARN. */
+export function eksClusterArn(region: string, account: string, name: string): string {
+  return `arn:aws:eks:${region}:${account}:cluster/${name}`;
+}

@@ -33,11 +33,6 @@ mock_provider "aws" {
       arn = "arn:aws:logs:ap-east-1:333333333333:log-group:mock"
     }
   }
-  mock_resource "aws_iam_openid_connect_provider" {
-    defaults = {
-      arn = "arn:aws:iam::333333333333:oidc-provider/mock.example.com"
-    }
-  }
 }
 
 run "prod_plan_is_secure" {
@@ -91,5 +86,15 @@ run "prod_plan_is_secure" {
   assert {
     condition     = alltrue([for s in [aws_subnet.Network_PublicSubnetA_5B0D8380, aws_subnet.Network_PrivateSubnetA_1672077B] : s.map_public_ip_on_launch == false])
     error_message = "No subnet may assign public addresses on launch."
+  }
+
+  assert {
+    condition     = alltrue([for r in [aws_iam_role.Cluster_Role_98F7AEAC, aws_iam_role.Cluster_NodeGroupGeneral_Role_0F6A1D30, aws_iam_role.Network_FlowLogRole_77F83AC2, aws_iam_role.WorkloadCompanyWeb_317E3756, aws_iam_role.WorkloadCompanyApi_CD0B54E4] : r.permissions_boundary == "arn:aws:iam::333333333333:policy/deploykit-company-boundary"])
+    error_message = "Every IAM role must carry the account's permissions boundary (created by deploykit bootstrap)."
+  }
+
+  assert {
+    condition     = aws_eks_access_policy_association.CiAccess_DeployAccessPolicy_5B84873F.access_scope[0].type == "namespace" && aws_eks_access_policy_association.CiAccess_ApplyAccessPolicy_A607FFED.access_scope[0].type == "cluster"
+    error_message = "The CI deploy role edits the service namespaces only; the apply role administers the cluster."
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../../cli/synth';
 import { CROSS_LAYER_IMAGE_RULES, imageFromOwnRegistry, repositoryInTerraform } from '../../cli/check/rules/cross-layer-images';
-import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanPush, serviceAccountRoleExists, workloadRoleBinding } from '../../cli/check/rules/cross-layer-identity';
+import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanDeploy, serviceAccountRoleExists, workloadRoleBinding } from '../../cli/check/rules/cross-layer-identity';
 import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, zoneSpread } from '../../cli/check/rules/cross-layer-cluster';
 import { exampleDefs, tempDir } from '../support/synth';
 import { findingsOf, fixtureContext } from './rule-fixtures';
@@ -61,14 +61,15 @@ describe('cross-layer rules', () => {
     ]);
   });
 
-  test('a CI role that cannot push to a repository is reported', () => {
+  test('a CI deploy role without edit access to a service namespace is reported', () => {
     const o = prodOutput();
-    for (const p of ofType(o.terraform, 'aws_iam_role_policy')) {
-      if (typeof p.policy === 'string' && p.policy.includes('ecr:PutImage')) p.policy = p.policy.replace(/"ecr:PutImage",?/g, '');
+    const association = ofType(o.terraform, 'aws_eks_access_policy_association').find((a) => a.principal_arn.endsWith('-deploy'));
+    association.access_scope.namespaces = association.access_scope.namespaces.filter((ns: string) => ns !== 'company-api');
+    expect(run(ciRoleCanDeploy, o)).toEqual([{ target: `aws_eks_access_entry ${association.principal_arn}`, value: 'company-api' }]);
+    for (const [name, entry] of Object.entries<any>(o.terraform.resource.aws_eks_access_entry)) {
+      if (entry.principal_arn === association.principal_arn) delete o.terraform.resource.aws_eks_access_entry[name];
     }
-    const found = run(ciRoleCanPush, o);
-    expect(found.map((f) => f.value.replace(/^aws_ecr_repository\.\S+: /, ''))).toEqual(['ecr:PutImage', 'ecr:PutImage']);
-    expect(found.every((f) => addressesOf(o.terraform, 'aws_iam_role').includes(f.target))).toBe(true);
+    expect(run(ciRoleCanDeploy, o)).toEqual([{ target: `aws_eks_access_entry ${association.principal_arn}`, value: 'missing' }]);
   });
 
   test('node groups too small for the HPAs at max replicas are reported', () => {

@@ -1,6 +1,18 @@
-import { ciDeployRoleName, ciPlanRoleName, defineEnvironments, workloadRoleName, type Definitions } from '../../config';
+import {
+  CI_ROLE_KINDS,
+  ciApplyRoleArn,
+  ciDeployRoleArn,
+  ciRoleArn,
+  defineEnvironments,
+  managedRoleNamePrefixes,
+  namespaceName,
+  permissionsBoundaryArn,
+  promotionTargets,
+  workloadRoleName,
+  type Definitions,
+} from '../../config';
 import { exampleDefs, exampleInput } from '../support/synth';
-import { addressAt, allPolicyStatements, onlyResource, resourceAt, resourcesOf, synthEnvironment } from './tf-json';
+import { addressAt, allPolicyStatements, onlyResource, policyOf, resourcesOf, synthEnvironment, synthStack } from './tf-json';
 
 const defs = exampleDefs();
 const envNames = defs.environments.map((e) => e.name);
@@ -30,15 +42,62 @@ describe('EnvironmentStack', () => {
       });
     });
 
-    test('builds the VPC, the cluster with its node groups, one repository and workload identity per service, and the CI role', () => {
+    test('builds the VPC, the cluster with its node groups, one repository and workload identity per service', () => {
       expect(onlyResource(json, 'aws_vpc').cidr_block).toBe(env.network.vpcCidr);
       expect(onlyResource(json, 'aws_eks_cluster').version).toBe(env.cluster.kubernetesVersion);
       expect(Object.values(resourcesOf(json, 'aws_eks_node_group')).map((n) => n.node_group_name)).toEqual(env.cluster.nodeGroups.map((n) => n.name));
       expect(Object.values(resourcesOf(json, 'aws_ecr_repository')).map((r) => r.name).sort()).toEqual(env.services.map((s) => s.name).sort());
       const roleNames = Object.values(resourcesOf(json, 'aws_iam_role')).map((r) => r.name);
       for (const service of env.services) expect(roleNames).toContain(workloadRoleName(defs.system, env, service));
-      expect(roleNames).toContain(ciDeployRoleName(defs.system, env));
-      expect(roleNames).toContain(ciPlanRoleName(defs.system, env));
+    });
+
+    test('creates no CI identity: no OIDC provider, no deploykit-* role (deploykit bootstrap creates them)', () => {
+      expect(resourcesOf(json, 'aws_iam_openid_connect_provider')).toEqual({});
+      expect(resourcesOf(json, 'aws_iam_policy')).toEqual({});
+      expect(Object.values(resourcesOf(json, 'aws_iam_role')).filter((r) => String(r.name).startsWith('deploykit-'))).toEqual([]);
+    });
+
+    test('attaches the permissions boundary to every IAM role, each named with a prefix the apply role may manage', () => {
+      const prefixes = managedRoleNamePrefixes(defs.system, env);
+      const roles = Object.values(resourcesOf(json, 'aws_iam_role'));
+      expect(roles.length).toBeGreaterThan(0);
+      for (const role of roles) {
+        expect({ role: role.name, boundary: role.permissions_boundary }).toEqual({ role: role.name, boundary: permissionsBoundaryArn(defs.system, env) });
+        expect(prefixes.some((p) => String(role.name).startsWith(p))).toBe(true);
+      }
+    });
+
+    test('gives the CI apply role cluster admin and the deploy role edit on the service namespaces, after the cluster', () => {
+      const entries = Object.values(resourcesOf(json, 'aws_eks_access_entry'));
+      const associations = Object.values(resourcesOf(json, 'aws_eks_access_policy_association'));
+      const clusterAddress = addressAt(json, 'aws_eks_cluster', 'Cluster');
+      const byPrincipal = (arn: string) => associations.filter((a) => a.principal_arn === arn);
+      for (const arn of [ciApplyRoleArn(defs.system, env), ciDeployRoleArn(defs.system, env)]) {
+        const [entry] = entries.filter((e) => e.principal_arn === arn);
+        expect(entry).toMatchObject({ type: 'STANDARD', depends_on: [clusterAddress] });
+      }
+      expect(byPrincipal(ciApplyRoleArn(defs.system, env)).map((a) => [a.policy_arn, a.access_scope])).toEqual([
+        ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', { type: 'cluster' }],
+      ]);
+      expect(byPrincipal(ciDeployRoleArn(defs.system, env)).map((a) => [a.policy_arn, a.access_scope])).toEqual([
+        ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy', { type: 'namespace', namespaces: [...new Set(env.services.map(namespaceName))] }],
+      ]);
+    });
+
+    test('lets the deploy roles of the environments promoting its images pull them, and nobody else', () => {
+      const targets = promotionTargets(defs, env).map((t) => ciDeployRoleArn(defs.system, t));
+      const policies = Object.values(resourcesOf(json, 'aws_ecr_repository_policy'));
+      if (targets.length === 0) {
+        expect(policies).toEqual([]);
+        return;
+      }
+      expect(policies).toHaveLength(Object.keys(resourcesOf(json, 'aws_ecr_repository')).length);
+      for (const policy of policies) {
+        const [statement] = policyOf(policy).Statement;
+        expect(statement.Action.sort()).toEqual(['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer']);
+        expect(statement.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': [...targets].sort() } });
+        expect(statement.Principal.AWS).toEqual([...new Set(targets.map((arn) => `arn:aws:iam::${arn.split(':')[4]}:root`))].sort());
+      }
     });
 
     test('matches the endpoint exposure and NAT layout of the definition', () => {
@@ -82,6 +141,7 @@ describe('EnvironmentStack', () => {
 
     test('outputs the cluster, repositories, workload roles and CI roles', () => {
       expect(Object.keys(json.output!).sort()).toEqual([
+        'ci_apply_role_arn',
         'ci_deploy_role_arn',
         'ci_plan_role_arn',
         'cluster_endpoint',
@@ -89,8 +149,7 @@ describe('EnvironmentStack', () => {
         'repository_urls',
         'workload_role_arns',
       ]);
-      expect(json.output!.ci_plan_role_arn.value).toBe(`\${${addressAt(json, 'aws_iam_role', 'CiAccess/PlanRole')}.arn}`);
-      expect(json.output!.ci_deploy_role_arn.value).toBe(`\${${addressAt(json, 'aws_iam_role', 'CiAccess')}.arn}`);
+      for (const kind of CI_ROLE_KINDS) expect(json.output![`ci_${kind}_role_arn`].value).toBe(ciRoleArn(defs.system, env, kind));
       expect(Object.keys(json.output!.workload_role_arns.value as object).sort()).toEqual(env.services.map((s) => s.name).sort());
     });
   });
@@ -122,38 +181,33 @@ describe('EnvironmentStack', () => {
     });
   });
 
-  test('creates the OIDC providers only in the first environment of an account and references them in the others', () => {
-    const input = exampleInput();
-    input.environments[1].account = input.environments[0].account;
-    input.environments[1].state.bucket = 'company-terraform-state-shared';
-    input.environments[1].cluster.admins = [];
-    const shared = defineEnvironments(input);
-    expect(Object.keys(resourcesOf(synth('dev', shared).json, 'aws_iam_openid_connect_provider'))).toHaveLength(2);
-    const staging = synth('staging', shared).json;
-    expect(resourcesOf(staging, 'aws_iam_openid_connect_provider')).toEqual({});
-    expect(resourceAt(staging, 'aws_iam_role', 'CiAccess').assume_role_policy).toContain('arn:aws:iam::111111111111:oidc-provider/gitlab.com');
-  });
-
-  test('creates no CI role when neither GitLab nor GitHub is configured', () => {
+  test('grants no CI access and outputs no CI role when neither GitLab nor GitHub is configured', () => {
     const input = exampleInput();
     input.ci = { defaultBranch: 'main' };
     const { stack, json } = synth('dev', defineEnvironments(input));
     expect(stack.ciAccess).toBeUndefined();
-    expect(json.output).not.toHaveProperty('ci_deploy_role_arn');
-    expect(json.output).not.toHaveProperty('ci_plan_role_arn');
+    expect(Object.values(resourcesOf(json, 'aws_eks_access_entry')).filter((e) => String(e.principal_arn).includes(':role/deploykit-'))).toEqual([]);
+    for (const kind of CI_ROLE_KINDS) expect(json.output).not.toHaveProperty(`ci_${kind}_role_arn`);
   });
 
-  test('gives the plan role reads of every role the stack names, by the stack and cluster prefixes', () => {
+  test('refuses a role that carries another permissions boundary', () => {
+    const { stack } = synth('dev');
+    const [role] = [...stack.workloadIdentities.values()];
+    role.resource.permissionsBoundary = 'arn:aws:iam::111111111111:policy/other';
+    expect(() => synthStack(stack)).toThrow(
+      `${role.resource.node.path}: 'permissionsBoundary' ("arn:aws:iam::111111111111:policy/other") is not the account's boundary; remove it (deploykit sets arn:aws:iam::111111111111:policy/deploykit-company-boundary) — the CI apply role can create roles only with that boundary`,
+    );
+  });
+
+  test('names every role with the stack or cluster prefix when the cluster has its own name', () => {
     const input = exampleInput();
     input.environments[2].cluster.name = 'company-production';
     const definitions = defineEnvironments(input);
-    const { json, stack } = synth('prod', definitions);
-    const roles = stack.ciAccess!.planPolicyStatements.find((s) => s.sid === 'ReadRoles')!;
-    expect(roles.resources).toEqual(['arn:aws:iam::333333333333:role/company-prod-*', 'arn:aws:iam::333333333333:role/company-production-*']);
-    const prefixes = roles.resources.map((arn) => arn.replace(/^arn:aws:iam::\d+:role\//, '').replace(/\*$/, ''));
-    // The CI roles (deploykit-*) are outside the managed prefixes on purpose: the apply role may not rewrite them.
-    for (const role of Object.values(resourcesOf(json, 'aws_iam_role')).filter((r) => !String(r.name).startsWith('deploykit-'))) {
-      expect(prefixes.some((p) => String(role.name).startsWith(p))).toBe(true);
+    const prod = definitions.environments[2];
+    const { json } = synth('prod', definitions);
+    expect(managedRoleNamePrefixes(definitions.system, prod)).toEqual(['company-prod-', 'company-production-']);
+    for (const role of Object.values(resourcesOf(json, 'aws_iam_role'))) {
+      expect(managedRoleNamePrefixes(definitions.system, prod).some((p) => String(role.name).startsWith(p))).toBe(true);
     }
   });
 

@@ -1,17 +1,16 @@
 /**
  * Cross-layer identity rules: the IAM role a ServiceAccount names exists, is the service's
  * workload role, and is bound (pod identity association or IRSA trust) to exactly that
- * namespace/ServiceAccount; the CI deploy role can push to the environment's repositories.
+ * namespace/ServiceAccount; the CI deploy role can edit the service namespaces.
  */
 import {
-  ciDeployRoleName,
+  ciDeployRoleArn,
   namespaceName,
-  repositoryName,
   SERVICE_ACCOUNT_ROLE_ANNOTATION,
   serviceAccountName,
   workloadRoleArn,
 } from '../../../config';
-import { actionMatches, policiesOfRole, trustPolicies } from '../iam-policy';
+import { actionMatches, trustPolicies } from '../iam-policy';
 import { targetOf } from '../kubernetes-objects';
 import type { TerraformConfig, TerraformResource } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
@@ -106,55 +105,36 @@ export const workloadRoleBinding: EnvironmentRule = {
   },
 };
 
-/** Actions a CI role needs to push an image to a repository. */
-export const ECR_PUSH_ACTIONS: readonly string[] = [
-  'ecr:BatchCheckLayerAvailability',
-  'ecr:InitiateLayerUpload',
-  'ecr:UploadLayerPart',
-  'ecr:CompleteLayerUpload',
-  'ecr:PutImage',
-];
+/** The EKS access policy the CI deploy role needs on every service namespace. */
+export const CI_DEPLOY_ACCESS_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
 
-function resourceMatches(tf: TerraformConfig, pattern: string, repo: TerraformResource, arn: string): boolean {
-  const ref = tf.resolve(pattern);
-  if (ref) return ref.resource === repo;
-  return actionMatches(pattern, arn);
-}
-
-export const ciRoleCanPush: EnvironmentRule = {
+export const ciRoleCanDeploy: EnvironmentRule = {
   id: 'DK-X-005',
-  name: 'CiRoleCanPush',
+  name: 'CiDeployRoleCanEditNamespaces',
   scope: 'environment',
   severity: 'error',
   layer: 'cross-layer',
-  title: "The CI deploy role can push to every ECR repository the environment deploys",
-  fix: `allow ${ECR_PUSH_ACTIONS.join(', ')} on each repository ARN, and ecr:GetAuthorizationToken on "*", in the role ciDeployRoleName(system, env)`,
+  title: 'The CI deploy role (from deploykit bootstrap) has an EKS access entry editing every service namespace',
+  fix: 'create an aws_eks_access_entry for ciDeployRoleArn(system, env) and an aws_eks_access_policy_association with AmazonEKSEditPolicy scoped to the service namespaces (CiClusterAccess)',
   upstream: [],
-  helpUri: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html',
+  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html',
   *check({ terraform: tf, env, system }) {
-    const roleName = ciDeployRoleName(system, env);
-    const role = roleNamed(tf, roleName);
-    if (!role) {
-      yield { target: `aws_iam_role ${roleName}`, value: 'missing', message: `no aws_iam_role named ${roleName} in the ${env.name} Terraform` };
+    const arn = ciDeployRoleArn(system, env);
+    const target = `aws_eks_access_entry ${arn}`;
+    if (!tf.ofType('aws_eks_access_entry').some((e) => e.values.principal_arn === arn)) {
+      yield { target, value: 'missing', message: `no aws_eks_access_entry for the CI deploy role ${arn} in the ${env.name} Terraform` };
       return;
     }
-    const statements = policiesOfRole(tf, role).flatMap((p) => p.statements);
-    const allows = statements.filter((s) => s.effect === 'Allow');
-    const denies = statements.filter((s) => s.effect === 'Deny');
-    const can = (action: string, check: (r: string) => boolean) =>
-      allows.some((s) => s.actions.some((a) => actionMatches(a, action)) && s.resources.some(check)) &&
-      !denies.some((s) => s.actions.some((a) => actionMatches(a, action)) && s.resources.some(check));
-    if (!can('ecr:GetAuthorizationToken', (r) => r === '*')) {
-      yield { target: role.address, value: 'ecr:GetAuthorizationToken', message: `${roleName} cannot log in to ECR (ecr:GetAuthorizationToken on "*")` };
-    }
-    for (const service of env.services) {
-      const repo = tf.ofType('aws_ecr_repository').find((r) => r.values.name === repositoryName(service));
-      if (!repo) continue;
-      const arn = `arn:aws:ecr:${env.region}:${env.account}:repository/${repositoryName(service)}`;
-      const missing = ECR_PUSH_ACTIONS.filter((action) => !can(action, (r) => resourceMatches(tf, r, repo, arn)));
-      if (missing.length > 0) yield { target: role.address, value: `${repo.address}: ${missing.join(', ')}`, message: `${roleName} cannot push to ${repositoryName(service)} (missing ${missing.join(', ')})` };
+    const scopes = tf
+      .ofType('aws_eks_access_policy_association')
+      .filter((a) => a.values.principal_arn === arn && a.values.policy_arn === CI_DEPLOY_ACCESS_POLICY_ARN)
+      .map((a) => (Array.isArray(a.values.access_scope) ? a.values.access_scope[0] : a.values.access_scope) as { type?: string; namespaces?: string[] } | undefined);
+    const covered = new Set(scopes.flatMap((scope) => (scope?.type === 'namespace' ? (scope.namespaces ?? []) : [])));
+    const missing = [...new Set(env.services.map(namespaceName))].filter((ns) => !covered.has(ns));
+    if (missing.length > 0) {
+      yield { target, value: missing.join(', '), message: `the CI deploy role cannot edit namespace(s) ${missing.join(', ')} (AmazonEKSEditPolicy, namespace scope)` };
     }
   },
 };
 
-export const CROSS_LAYER_IDENTITY_RULES: readonly EnvironmentRule[] = [serviceAccountRoleExists, workloadRoleBinding, ciRoleCanPush];
+export const CROSS_LAYER_IDENTITY_RULES: readonly EnvironmentRule[] = [serviceAccountRoleExists, workloadRoleBinding, ciRoleCanDeploy];

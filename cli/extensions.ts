@@ -7,6 +7,7 @@ import type { Chart } from 'cdk8s';
 import type { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DefinitionsFileError, readModuleExports } from '../config';
+import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
 import type { EnvironmentStackProps } from '../infra/environment-stack';
 import type { EnvironmentChartProps } from '../k8s/environment-chart';
 
@@ -42,4 +43,32 @@ export function loadExtensions(configFile?: string): SynthExtensions {
     stack: pick<StackFactory>('stack', '(scope, id, props) => EnvironmentStack'),
     chart: pick<ChartFactory>('chart', '(scope, id, props) => EnvironmentChart'),
   };
+}
+
+const RESOURCE_TYPE = /^[a-z][a-z0-9_]*$/;
+const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+
+/**
+ * Reads the `applyPermissions` export of a definitions module: Terraform resource types the team's
+ * stacks create beyond `RESOURCE_TYPE_ACTIONS`, each with the IAM actions the apply role needs for it.
+ * @returns {} when the module has no such export
+ * @throws DefinitionsFileError when the export is not `{ <resource_type>: ['service:Action', …] }`
+ */
+export function loadApplyPermissions(configFile?: string): ResourceTypeActions {
+  const value = readModuleExports(configFile).applyPermissions;
+  if (value === undefined) return {};
+  const fail = (reason: string): never => {
+    throw new DefinitionsFileError(configFile as string, reason);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(`the 'applyPermissions' export (${Array.isArray(value) ? 'array' : typeof value}) must be an object of Terraform resource types to IAM actions, e.g. { aws_sqs_queue: ['sqs:CreateQueue'] }`);
+  }
+  for (const [type, actions] of Object.entries(value as Record<string, unknown>)) {
+    if (!RESOURCE_TYPE.test(type)) fail(`applyPermissions: ${JSON.stringify(type)} is not a Terraform resource type; use the type name, e.g. "aws_sqs_queue"`);
+    const bad = Array.isArray(actions) ? actions.find((a) => typeof a !== 'string' || !IAM_ACTION.test(a)) : actions;
+    if (!Array.isArray(actions) || actions.length === 0 || bad !== undefined) {
+      fail(`applyPermissions.${type}: ${JSON.stringify(bad ?? actions)} is not a list of IAM actions; list the actions Terraform needs for the type, e.g. ["sqs:CreateQueue", "sqs:GetQueueAttributes"]`);
+    }
+  }
+  return value as ResourceTypeActions;
 }

@@ -57,18 +57,35 @@ export function loadExtensions(configFile?: string): SynthExtensions {
   };
 }
 
-/** Checks the `applyPermissions` export: an object of Terraform resource type → IAM actions. */
+/**
+ * Reads the `applyPermissions` export of a definitions module: Terraform resource types the team's
+ * stacks create beyond `RESOURCE_TYPE_ACTIONS`, each with the IAM actions the apply role needs for it.
+ * `deploykit bootstrap` grants them and `deploykit check` (DK-TF-030) counts them.
+ * @returns {} when there is no definitions module or it has no such export
+ * @throws DefinitionsFileError when the export is not `{ <resource_type>: ['service:Action', …] }`
+ */
+export function loadApplyPermissions(configFile?: string): ResourceTypeActions {
+  return applyPermissionsOf(configFile, readModuleExports(configFile).applyPermissions) ?? {};
+}
+
+/** Checks the `applyPermissions` export: an object of Terraform resource type → non-empty list of IAM actions. */
 function applyPermissionsOf(configFile: string | undefined, value: unknown): ResourceTypeActions | undefined {
   if (value === undefined) return undefined;
   const fail = (message: string): never => {
     throw new DefinitionsFileError(configFile as string, message);
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail(`the 'applyPermissions' export (${Array.isArray(value) ? 'array' : typeof value}) must be an object of Terraform resource type → IAM actions; export e.g. { aws_sqs_queue: ['sqs:CreateQueue', …] }`);
+    return fail(
+      `the 'applyPermissions' export (${Array.isArray(value) ? 'array' : typeof value}) must be an object of Terraform resource types to IAM actions, e.g. { aws_sqs_queue: ['sqs:CreateQueue'] }`,
+    );
   }
   for (const [type, actions] of Object.entries(value)) {
-    if (!/^[a-z][a-z0-9_]*$/.test(type)) fail(`applyPermissions: key ${JSON.stringify(type)} is not a Terraform resource type; use e.g. "aws_sqs_queue"`);
-    if (!Array.isArray(actions)) fail(`applyPermissions.${type}: (${typeof actions}) must be an array of IAM actions; use e.g. ["sqs:CreateQueue"]`);
+    if (!/^[a-z][a-z0-9_]*$/.test(type)) fail(`applyPermissions: ${JSON.stringify(type)} is not a Terraform resource type; use the type name, e.g. "aws_sqs_queue"`);
+    if (!Array.isArray(actions) || actions.length === 0) {
+      fail(
+        `applyPermissions.${type}: ${JSON.stringify(actions)} is not a list of IAM actions; list the actions Terraform needs for the type, e.g. ["sqs:CreateQueue", "sqs:GetQueueAttributes"]`,
+      );
+    }
     for (const action of actions as unknown[]) {
       if (typeof action !== 'string' || !IAM_ACTION_REGEX.test(action)) {
         fail(`applyPermissions.${type}: ${JSON.stringify(action)} is not an IAM action; use "service:Action" without wildcards, e.g. "sqs:CreateQueue"`);

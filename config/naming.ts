@@ -99,6 +99,16 @@ export function pruneSelector(system: SystemDefinition, env: EnvironmentDefiniti
     .join(',');
 }
 
+/**
+ * Label of the pipeline's smoke-test pods (`smoke-test.sh`), with the value {@link SMOKE_TEST_LABEL_VALUE}.
+ * The generated NetworkPolicies let pods carrying it resolve names and reach the service's pods on the
+ * container port, and let the service's pods accept them; nothing else.
+ */
+export const SMOKE_TEST_LABEL = 'deploykit.io/smoke-test';
+
+/** Value of {@link SMOKE_TEST_LABEL} on a smoke-test pod. */
+export const SMOKE_TEST_LABEL_VALUE = 'true';
+
 /** ServiceAccount annotation holding the ARN of the IAM role its pods assume (`workloadRoleArn`). */
 export const SERVICE_ACCOUNT_ROLE_ANNOTATION = 'deploykit.io/iam-role-arn';
 

@@ -4,7 +4,7 @@
  * @see docs/kubernetes.md
  */
 import type { ServiceDefinition } from '../config';
-import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPort } from './kube-api';
+import { IntOrString, type NetworkPolicyEgressRule } from './kube-api';
 
 /**
  * Link-local address of the EKS Pod Identity agent on every node: pods fetch their IAM credentials
@@ -14,22 +14,29 @@ import { IntOrString, type NetworkPolicyEgressRule, type NetworkPolicyPort } fro
 export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /**
- * The egress rules every pod needs under a default-deny policy: DNS to the cluster's CoreDNS
- * (`k8s-app: kube-dns` in `kube-system`, UDP and TCP 53), then the EKS Pod Identity agent
- * ({@link POD_IDENTITY_AGENT_CIDR}, TCP 80). Without the second the AWS SDK cannot fetch the pod's credentials.
+ * Egress to the cluster's DNS: CoreDNS (`k8s-app: kube-dns` in `kube-system`) on UDP and TCP 53.
+ * Every pod that resolves names under a default-deny policy needs it.
+ */
+export function dnsEgressRule(): NetworkPolicyEgressRule {
+  return {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ],
+    ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) })),
+  };
+}
+
+/**
+ * The egress rules every workload pod needs under a default-deny policy: DNS ({@link dnsEgressRule}),
+ * then the EKS Pod Identity agent ({@link POD_IDENTITY_AGENT_CIDR}, TCP 80). Without the second the
+ * AWS SDK cannot fetch the pod's credentials.
  */
 export function baseEgressRules(): NetworkPolicyEgressRule[] {
-  const dnsPorts: NetworkPolicyPort[] = ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) }));
   return [
-    {
-      to: [
-        {
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        },
-      ],
-      ports: dnsPorts,
-    },
+    dnsEgressRule(),
     { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(80) }] },
   ];
 }

@@ -2,7 +2,8 @@
 export { EnvironmentChart, type EnvironmentChartProps } from './environment-chart';
 export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION } from './constructs/web-service';
 export { NamespaceBaseline, type NamespaceBaselineProps, podSecurityLabels, DEFAULT_DENY_POLICY_NAME } from './namespace-baseline';
-export { baseEgressRules, serviceEgressRules, POD_IDENTITY_AGENT_CIDR } from './egress-rules';
+export { baseEgressRules, dnsEgressRule, serviceEgressRules, POD_IDENTITY_AGENT_CIDR } from './egress-rules';
+export { SmokeTestNetworkPolicies, type SmokeTestNetworkPoliciesProps, smokeTestPodSelector } from './smoke-test-network-policies';
 export { podDisruptionBudget, type PodDisruptionBudgetProps } from './pod-disruption-budget';
 export { resolveImageTag, type ResolveImageTagOptions } from './image-tag';
 export {

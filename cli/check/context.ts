@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Definitions, EnvironmentDefinition, SystemDefinition } from '../../config';
+import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
 import { KubernetesObjects, type KubernetesObject } from './kubernetes-objects';
 import { readPipelineFiles, type GeneratedPipelineFile, type PipelineFile } from './pipeline-files';
 import { TerraformConfig } from './terraform-config';
@@ -20,6 +21,13 @@ export interface CheckContext {
   readonly kubernetes: KubernetesObjects;
   /** The moment "now" for date-dependent rules (EKS support windows). */
   readonly now: Date;
+  /**
+   * The team's extension of the apply role's permissions: Terraform resource types beyond
+   * `RESOURCE_TYPE_ACTIONS` and the IAM actions each needs (what a definitions module exports as
+   * `applyPermissions`).
+   * @default {}
+   */
+  readonly applyPermissions?: ResourceTypeActions;
 }
 
 /** Every environment at once, and the pipeline files. */
@@ -45,6 +53,8 @@ export interface LoadOptions {
   readonly preloaded?: ReadonlyMap<string, { readonly terraform: Readonly<Record<string, unknown>>; readonly kubernetes: readonly unknown[] }>;
   /** The pipeline files as the generator renders them; identical files on disk are not parsed. @default - parse every file */
   readonly generatedPipelines?: readonly GeneratedPipelineFile[];
+  /** The team's extension of the apply role's permissions, by Terraform resource type ({@link CheckContext.applyPermissions}). @default {} */
+  readonly applyPermissions?: ResourceTypeActions;
 }
 
 interface Manifest {
@@ -70,6 +80,7 @@ function listYaml(dir: string, prefix: string): string[] {
 /** Reads the synth output and pipeline files into contexts. @throws CheckInputError */
 export function loadProject(definitions: Definitions, options: LoadOptions): ProjectContext {
   const now = options.now ?? new Date();
+  const applyPermissions = options.applyPermissions ?? {};
   const manifestPath = join(options.dir, 'manifest.json');
   const manifest: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
   const { parseDocuments } = require('../kubernetes-yaml') as typeof import('../kubernetes-yaml');
@@ -82,7 +93,7 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
     if (preloaded) {
       const kubernetes = new KubernetesObjects();
       kubernetes.add(preloaded.kubernetes as KubernetesObject[], k8sFiles[0] ?? `${env.name}/kubernetes`);
-      return { system: definitions.system, definitions, env, terraform: new TerraformConfig(preloaded.terraform), terraformFile, kubernetes, now };
+      return { system: definitions.system, definitions, env, terraform: new TerraformConfig(preloaded.terraform), terraformFile, kubernetes, now, applyPermissions };
     }
     const tfPath = join(options.dir, terraformFile);
     if (!existsSync(tfPath)) {
@@ -95,7 +106,7 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
     for (const file of k8sFiles) {
       kubernetes.add(parseDocuments(readFileSync(join(options.dir, file), 'utf8')) as KubernetesObject[], file);
     }
-    return { system: definitions.system, definitions, env, terraform, terraformFile, kubernetes, now };
+    return { system: definitions.system, definitions, env, terraform, terraformFile, kubernetes, now, applyPermissions };
   });
   const pipelines = options.projectRoot === undefined ? [] : readPipelineFiles(options.projectRoot, options.generatedPipelines);
   return { definitions, environments, pipelines, now };

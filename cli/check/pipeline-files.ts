@@ -32,6 +32,12 @@ export interface PipelineJob {
   readonly runsOnFailure: boolean;
   /** Jobs this one waits for (GitLab `needs`, GitHub `needs`). */
   readonly needs: readonly string[];
+  /**
+   * The runner labels the job selects: GitLab `tags` (the job's, else `default:`'s); GitHub `runs-on`
+   * labels (a string, a list, or `{ group, labels }` as `group:<name>` plus the labels). Empty when
+   * the job selects none (GitLab's shared runners).
+   */
+  readonly runnerLabels: readonly string[];
 }
 
 /** One pipeline file: its text (for text rules) and its jobs. */
@@ -214,6 +220,7 @@ function gitlabJobs(file: string, doc: Yaml): PipelineJob[] {
       onFailure: lines(job.after_script ?? defaults.after_script ?? doc.after_script),
       runsOnFailure: job.when === 'on_failure' || rules.some((r) => r.when === 'on_failure'),
       needs: needsOf(job.needs),
+      runnerLabels: lines(job.tags ?? defaults.tags),
     });
   }
   return jobs;
@@ -221,6 +228,15 @@ function gitlabJobs(file: string, doc: Yaml): PipelineJob[] {
 
 function isFailureCondition(value: unknown): boolean {
   return typeof value === 'string' && /\bfailure\(\)/.test(value);
+}
+
+/** The labels of a GitHub `runs-on`: a label, a list of labels, or `{ group, labels }`. */
+function runsOnLabels(value: unknown): string[] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const { group, labels } = value as Yaml;
+    return [...(typeof group === 'string' ? [`group:${group}`] : []), ...lines(labels)];
+  }
+  return lines(value);
 }
 
 function githubJobs(file: string, doc: Yaml): PipelineJob[] {
@@ -241,6 +257,7 @@ function githubJobs(file: string, doc: Yaml): PipelineJob[] {
       onFailure: steps.filter((s) => isFailureCondition(s.if)).flatMap((s) => lines(s.run).flatMap((l) => l.split('\n'))),
       runsOnFailure: isFailureCondition(raw.if),
       needs: needsOf(raw.needs),
+      runnerLabels: runsOnLabels(raw['runs-on']),
     });
   }
   return jobs;

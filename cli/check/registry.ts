@@ -15,6 +15,7 @@ export function builtInRules(): readonly Rule[] {
     ...require('./rules/terraform-iam').TERRAFORM_IAM_RULES,
     ...require('./rules/terraform-state').TERRAFORM_STATE_RULES,
     ...require('./rules/terraform-logging').TERRAFORM_LOGGING_RULES,
+    ...require('./rules/terraform-apply-permissions').TERRAFORM_APPLY_PERMISSION_RULES,
     ...require('./rules/kubernetes-metadata').KUBERNETES_METADATA_RULES,
     ...require('./rules/kubernetes-workloads').KUBERNETES_WORKLOAD_RULES,
     ...require('./rules/kubernetes-security').KUBERNETES_SECURITY_RULES,
@@ -22,9 +23,11 @@ export function builtInRules(): readonly Rule[] {
     ...require('./rules/kubernetes-scaling').KUBERNETES_SCALING_RULES,
     ...require('./rules/kubernetes-network-policies').KUBERNETES_NETWORK_POLICY_RULES,
     ...require('./rules/ci-pipelines').CI_RULES,
+    ...require('./rules/ci-runners').CI_RUNNER_RULES,
     ...require('./rules/cross-layer-images').CROSS_LAYER_IMAGE_RULES,
     ...require('./rules/cross-layer-identity').CROSS_LAYER_IDENTITY_RULES,
     ...require('./rules/cross-layer-cluster').CROSS_LAYER_CLUSTER_RULES,
+    ...require('./rules/cross-layer-kubernetes-access').CROSS_LAYER_KUBERNETES_ACCESS_RULES,
   ];
   const order = (id: string) => {
     const [, layer, n] = /^DK-([A-Z0-9]+)-(\d+)$/.exec(id) ?? [];

@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Definitions } from '../../config';
+import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
 import type { SynthesizedEnvironment } from '../synth';
-import { loadExtensions } from '../extensions';
+import { loadApplyPermissions, loadExtensions } from '../extensions';
 import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
@@ -30,6 +31,12 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Definitions file the pipelines were generated with (as `synth --config`). @default - the built-in definitions */
   readonly configFile?: string;
+  /**
+   * Terraform resource types a team's stacks add beyond `RESOURCE_TYPE_ACTIONS`, with the IAM actions
+   * each needs; rule DK-TF-030 counts them as covered.
+   * @default - the `applyPermissions` export of `configFile`, else {}
+   */
+  readonly applyPermissions?: ResourceTypeActions;
 }
 
 /** Checks the definitions' synth output. @throws ConfigError for unknown environments, CheckInputError for missing output. */
@@ -59,7 +66,7 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
             rootDir: options.projectRoot,
             configFile: options.configFile,
           });
-    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now, preloaded, generatedPipelines });
+    const project = loadProject(definitions, { dir, projectRoot: options.projectRoot, environments, now: options.now, preloaded, generatedPipelines, applyPermissions: options.applyPermissions ?? loadApplyPermissions(options.configFile) });
     const notes: string[] = [];
     if (project.pipelines.length === 0) {
       notes.push(

@@ -48,6 +48,11 @@ export class TerraformConfig {
     return this.resourcesByType.get(type) ?? [];
   }
 
+  /** Every managed resource type of the configuration (`resource` blocks, not data sources), in file order. */
+  resourceTypes(): readonly string[] {
+    return [...this.resourcesByType.keys()].filter((type) => !type.startsWith('data.'));
+  }
+
   /** The resource at an address, if present. */
   at(address: string): TerraformResource | undefined {
     return this.byAddress.get(address);

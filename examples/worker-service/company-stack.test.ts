@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { stackName, type Definitions } from '../../config';
 import { initPluginDirectory, runTerraform, terraformToolchain } from '../../test/support/terraform';
+import { EnvironmentStack } from '../../infra/environment-stack';
+import { RESOURCE_TYPE_ACTIONS, uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
+import { companyApplyPermissions } from './apply-permissions';
 import { CompanyStack } from './company-stack';
 import { companyDefinitions, companyWorkers } from './company-definitions';
 import { CONSUME_ACTIONS } from './worker-queue';
@@ -32,6 +35,15 @@ function entry(resources: Resources, prefix: string): [string, Record<string, an
 
 describe('CompanyStack', () => {
   const prod = synthCompanyStack('prod');
+
+  test("the applyPermissions export covers exactly the resource types the company stack adds to deploykit's", () => {
+    const defs = companyDefinitions();
+    const environment = defs.environments.find((e) => e.name === 'prod')!;
+    const plain = JSON.parse(Testing.synth(new EnvironmentStack(Testing.app(), stackName(defs.system, environment), { definitions: defs, environment }), true));
+    const added = Object.keys(prod.json.resource).filter((type) => !(type in plain.resource));
+    expect(added.sort()).toEqual(Object.keys(companyApplyPermissions).sort());
+    expect(uncoveredResourceTypes(added, { ...RESOURCE_TYPE_ACTIONS, ...companyApplyPermissions })).toEqual([]);
+  });
   const queues = prod.resources('aws_sqs_queue');
   const [queueId, queue] = entry(queues, 'QueueCompanyWorker');
   const [dlqId, dlq] = entry(queues, 'QueueCompanyWorker_DeadLetterQueue');

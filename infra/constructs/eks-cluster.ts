@@ -2,7 +2,8 @@
  * An EKS cluster in private subnets: secrets envelope encryption with a dedicated, rotated KMS key,
  * all five control-plane log types into a pre-created, encrypted log group, API-only
  * authentication with access entries (no aws-auth ConfigMap, no implicit creator admin), managed
- * add-ons and a cluster role with only `AmazonEKSClusterPolicy` attached.
+ * add-ons (the VPC CNI enforcing NetworkPolicies) and a cluster role with only
+ * `AmazonEKSClusterPolicy` attached.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
@@ -29,6 +30,16 @@ export const CLUSTER_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerMa
 
 /** Managed add-ons every cluster gets, in creation order. */
 export const CLUSTER_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'metrics-server'] as const;
+
+/**
+ * Configuration (`configuration_values`, JSON) of the add-ons that need more than their defaults.
+ * `vpc-cni` enforces NetworkPolicies only when asked to: without `enableNetworkPolicy` the cluster
+ * accepts the generated policies and ignores them.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+ */
+export const ADDON_CONFIGURATION: Readonly<Partial<Record<(typeof CLUSTER_ADDONS)[number], Readonly<Record<string, unknown>>>>> = {
+  'vpc-cni': { enableNetworkPolicy: 'true' },
+};
 
 /** Add-ons whose pods need nodes to become healthy; they wait for the node groups. */
 const ADDONS_NEEDING_NODES: readonly string[] = ['coredns', 'metrics-server'];
@@ -194,9 +205,11 @@ export class EksCluster extends Construct {
 
     const addons: Record<string, EksAddon> = {};
     for (const addonName of CLUSTER_ADDONS) {
+      const configuration = ADDON_CONFIGURATION[addonName];
       addons[addonName] = new EksAddon(this, `Addon${sidFrom(addonName)}`, {
         clusterName: this.clusterName,
         addonName,
+        ...(configuration ? { configurationValues: JSON.stringify(configuration) } : {}),
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
       });

@@ -31,6 +31,7 @@ import { baseEgressRules, serviceEgressRules } from '../egress-rules';
 import { resolveImageTag } from '../image-tag';
 import { NamespaceBaseline } from '../namespace-baseline';
 import { podDisruptionBudget } from '../pod-disruption-budget';
+import { SmokeTestNetworkPolicies } from '../smoke-test-network-policies';
 import {
   HTTP_PORT_NAME,
   restrictedPodTemplate,
@@ -72,7 +73,8 @@ export interface WebServiceProps {
 
 /**
  * One HTTP service in one environment: Namespace, ServiceAccount (EKS Pod Identity), Deployment,
- * Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicies and an ALB Ingress.
+ * Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicies (including those of the
+ * pipeline's smoke test) and an ALB Ingress.
  * Every object is a public property: reach an unmodelled field with `addJsonPatch`.
  */
 export class WebService extends Construct {
@@ -86,6 +88,8 @@ export class WebService extends Construct {
   readonly ingressPolicy: ApiObject;
   /** Allows egress to DNS and the service's destinations. */
   readonly egressPolicy: ApiObject;
+  /** Lets the pipeline's smoke-test pods reach the service's pods on the container port (and DNS). */
+  readonly smokeTestPolicies: SmokeTestNetworkPolicies;
   /** The ClusterIP Service. */
   readonly service: ApiObject;
   /** The Deployment. */
@@ -147,6 +151,13 @@ export class WebService extends Construct {
     this.egressPolicy = typedApiObject(this, 'AllowEgress', KubeNetworkPolicy, {
       metadata: metadata(`${svc.name}-allow-egress`),
       spec: { podSelector: { matchLabels: selector }, policyTypes: ['Egress'], egress: [...baseEgressRules(), ...serviceEgressRules(svc)] },
+    });
+    this.smokeTestPolicies = new SmokeTestNetworkPolicies(this, 'SmokeTest', {
+      serviceName: svc.name,
+      namespaceName: ns,
+      selectorLabels: selector,
+      containerPort: svc.containerPort,
+      labels,
     });
 
     this.service = typedApiObject(this, 'Service', KubeService, {

@@ -4,9 +4,11 @@ import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../../cli/synth';
 import { CROSS_LAYER_IMAGE_RULES, imageFromOwnRegistry, repositoryInTerraform } from '../../cli/check/rules/cross-layer-images';
 import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanDeploy, serviceAccountRoleExists, workloadRoleBinding } from '../../cli/check/rules/cross-layer-identity';
-import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, zoneSpread } from '../../cli/check/rules/cross-layer-cluster';
+import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, networkPoliciesEnforced, zoneSpread } from '../../cli/check/rules/cross-layer-cluster';
+import { applyingIdentityCoversObjects } from '../../cli/check/rules/cross-layer-kubernetes-access';
+import { ciApplyRoleArn, ciDeployRoleArn } from '../../config';
 import { exampleDefs, tempDir } from '../support/synth';
-import { findingsOf, fixtureContext } from './rule-fixtures';
+import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 
 const out = join(tempDir(), 'dist');
 beforeAll(() => {
@@ -99,5 +101,125 @@ describe('cross-layer rules', () => {
       { target: 'HorizontalPodAutoscaler/company-api/company-api', value: 'no metrics-server add-on' },
       { target: 'HorizontalPodAutoscaler/company-web/company-web', value: 'no metrics-server add-on' },
     ]);
+  });
+
+  test('NetworkPolicies on a cluster whose vpc-cni add-on does not enforce them are reported', () => {
+    const o = prodOutput();
+    const [name, addon] = Object.entries<any>(o.terraform.resource.aws_eks_addon).find(([, a]) => a.addon_name === 'vpc-cni')!;
+    expect(JSON.parse(addon.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+    delete addon.configuration_values;
+    expect(run(networkPoliciesEnforced, o)).toEqual([{ target: `aws_eks_addon.${name}`, value: 'configuration_values missing' }]);
+    addon.configuration_values = JSON.stringify({ enableNetworkPolicy: 'false' });
+    expect(run(networkPoliciesEnforced, o)).toEqual([{ target: `aws_eks_addon.${name}`, value: 'configuration_values = {"enableNetworkPolicy":"false"}' }]);
+  });
+});
+
+describe('DK-X-010 NetworkPoliciesEnforced', () => {
+  const POLICY = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'company-web' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const CLUSTER = { name: 'company-prod', vpc_config: [{ endpoint_public_access: false }] };
+  const check = (terraform: Record<string, unknown>, kubernetes: any[] = [POLICY]) => findingsOf(networkPoliciesEnforced, fixtureContext({ terraform, kubernetes }));
+
+  test('passes when the vpc-cni add-on enables network policy', () => {
+    const addon = { cluster_name: 'company-prod', addon_name: 'vpc-cni', configuration_values: '{"enableNetworkPolicy":"true"}' };
+    expect(check(resources({ aws_eks_cluster: { C: CLUSTER }, aws_eks_addon: { Cni: addon } }))).toEqual([]);
+  });
+
+  test('fails when the vpc-cni add-on has no configuration_values, with the exact finding', () => {
+    const tf = resources({ aws_eks_cluster: { C: CLUSTER }, aws_eks_addon: { Cni: { cluster_name: 'company-prod', addon_name: 'vpc-cni' } } });
+    expect([...networkPoliciesEnforced.check(fixtureContext({ terraform: tf, kubernetes: [POLICY] }))]).toEqual([
+      {
+        target: 'aws_eks_addon.Cni',
+        value: 'configuration_values missing',
+        message: 'the vpc-cni add-on does not set enableNetworkPolicy to "true"; 1 NetworkPolicies (NetworkPolicy/company-web/default-deny) would be accepted and ignored',
+      },
+    ]);
+  });
+
+  test('fails on a cluster without a vpc-cni add-on; passes on EKS Auto Mode and without NetworkPolicies', () => {
+    expect(check(resources({ aws_eks_cluster: { C: CLUSTER } }))).toEqual([{ target: 'aws_eks_cluster.C', value: 'no vpc-cni add-on' }]);
+    expect(check(resources({ aws_eks_cluster: { C: { ...CLUSTER, compute_config: [{ enabled: true }] } } }))).toEqual([]);
+    expect(check(resources({ aws_eks_cluster: { C: CLUSTER } }), [])).toEqual([]);
+  });
+});
+
+describe('DK-X-009 ApplyingIdentityCoversObjects', () => {
+  const ctx = fixtureContext();
+  const APPLY = ciApplyRoleArn(ctx.system, ctx.env);
+  const DEPLOY = ciDeployRoleArn(ctx.system, ctx.env);
+  const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'company-web' } };
+  const SERVICE_ACCOUNT = (namespace: string) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'company-web', namespace } });
+  const association = (principal: string, policy: string, scope: Record<string, unknown>) => ({
+    cluster_name: 'company-prod',
+    principal_arn: principal,
+    policy_arn: `arn:aws:eks::aws:cluster-access-policy/${policy}`,
+    access_scope: [scope],
+  });
+  /** Access entries of both CI roles; the deploy association references its entry, the apply association names the ARN literally. */
+  function access(applyPolicy: string, applyScope: Record<string, unknown>, deployNamespaces: string[]) {
+    return resources({
+      aws_eks_access_entry: { Apply: { cluster_name: 'company-prod', principal_arn: APPLY, type: 'STANDARD' }, Deploy: { cluster_name: 'company-prod', principal_arn: DEPLOY, type: 'STANDARD' } },
+      aws_eks_access_policy_association: {
+        Apply: association(APPLY, applyPolicy, applyScope),
+        Deploy: association('${aws_eks_access_entry.Deploy.principal_arn}', 'AmazonEKSEditPolicy', { type: 'namespace', namespaces: deployNamespaces }),
+      },
+    });
+  }
+  const check = (terraform: Record<string, unknown>, kubernetes: any[]) => findingsOf(applyingIdentityCoversObjects, fixtureContext({ terraform, kubernetes }));
+
+  test('passes when the apply role is cluster admin at cluster scope and the deploy role covers every namespace', () => {
+    expect(check(access('AmazonEKSClusterAdminPolicy', { type: 'cluster' }, ['company-web']), [NAMESPACE, SERVICE_ACCOUNT('company-web')])).toEqual([]);
+  });
+
+  test('fails on a Namespace whose applying identity has only a namespace-scoped policy, with the exact finding', () => {
+    const tf = access('AmazonEKSEditPolicy', { type: 'namespace', namespaces: ['company-web'] }, ['company-web']);
+    expect([...applyingIdentityCoversObjects.check(fixtureContext({ terraform: tf, kubernetes: [NAMESPACE, SERVICE_ACCOUNT('company-web')] }))]).toEqual([
+      {
+        target: 'Namespace/company-web',
+        value: 'AmazonEKSEditPolicy (namespace: company-web)',
+        message:
+          'Namespace/company-web is cluster-scoped, so cluster.k8s.yaml applies it as deploykit-company-prod-apply, whose access policies (AmazonEKSEditPolicy (namespace: company-web)) do not include AmazonEKSClusterAdminPolicy at cluster scope',
+        file: 'prod/kubernetes/cluster.k8s.yaml',
+      },
+    ]);
+  });
+
+  test("reports a namespace outside the deploy role's namespaces once, on that namespace's file", () => {
+    const tf = access('AmazonEKSClusterAdminPolicy', { type: 'cluster' }, ['company-web']);
+    const objects = [NAMESPACE, SERVICE_ACCOUNT('company-web'), SERVICE_ACCOUNT('company-api'), { ...SERVICE_ACCOUNT('company-api'), metadata: { name: 'other', namespace: 'company-api' } }];
+    const [finding, ...rest] = [...applyingIdentityCoversObjects.check(fixtureContext({ terraform: tf, kubernetes: objects }))];
+    expect(rest).toEqual([]);
+    expect(finding).toEqual({
+      target: 'prod/kubernetes/namespaces/company-api.k8s.yaml',
+      value: 'AmazonEKSEditPolicy (namespace: company-web)',
+      message: '2 object(s) in namespace company-api are applied as deploykit-company-prod-deploy, whose access policies (AmazonEKSEditPolicy (namespace: company-web)) do not let it write in company-api',
+      file: 'prod/kubernetes/namespaces/company-api.k8s.yaml',
+    });
+  });
+
+  test('a deploy role scoped to the cluster covers every namespace; a view-only policy covers none', () => {
+    const tf: any = access('AmazonEKSClusterAdminPolicy', { type: 'cluster' }, []);
+    tf.resource.aws_eks_access_policy_association.Deploy.access_scope = [{ type: 'cluster' }];
+    expect(check(tf, [SERVICE_ACCOUNT('company-api')])).toEqual([]);
+    tf.resource.aws_eks_access_policy_association.Deploy.policy_arn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+    expect(check(tf, [SERVICE_ACCOUNT('company-api')])).toEqual([{ target: 'prod/kubernetes/namespaces/company-api.k8s.yaml', value: 'AmazonEKSViewPolicy (cluster)' }]);
+  });
+
+  test('an association whose principal has no access entry does not count; neither does a missing association', () => {
+    const tf: any = access('AmazonEKSClusterAdminPolicy', { type: 'cluster' }, ['company-web']);
+    delete tf.resource.aws_eks_access_entry.Apply;
+    expect(check(tf, [NAMESPACE])).toEqual([{ target: 'Namespace/company-web', value: 'no aws_eks_access_entry' }]);
+    expect(check(resources({}), [NAMESPACE, SERVICE_ACCOUNT('company-web')])).toEqual([
+      { target: 'Namespace/company-web', value: 'no access policy association' },
+      { target: 'prod/kubernetes/namespaces/company-web.k8s.yaml', value: 'no access policy association' },
+    ]);
+  });
+
+  test('follows principal_arn references through the access entry to the role it names', () => {
+    const tf: any = access('AmazonEKSClusterAdminPolicy', { type: 'cluster' }, ['company-web']);
+    tf.resource.aws_iam_role = { DeployRole: { name: DEPLOY.split('/').pop() } };
+    tf.resource.aws_eks_access_entry.Deploy.principal_arn = '${aws_iam_role.DeployRole.arn}';
+    expect(check(tf, [SERVICE_ACCOUNT('company-web')])).toEqual([]);
+    tf.resource.aws_iam_role.DeployRole.name = 'someone-else';
+    expect(check(tf, [SERVICE_ACCOUNT('company-web')])).toEqual([{ target: 'prod/kubernetes/namespaces/company-web.k8s.yaml', value: 'no access policy association' }]);
   });
 });

@@ -5,6 +5,7 @@ import { KubernetesObjects, type KubernetesObject } from '../../cli/check/kubern
 import { parsePipelineFile } from '../../cli/check/pipeline-files';
 import { TerraformConfig } from '../../cli/check/terraform-config';
 import type { Rule } from '../../cli/check/types';
+import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
 import { exampleInput } from '../support/synth';
 
 export interface FixtureOptions {
@@ -15,6 +16,8 @@ export interface FixtureOptions {
   readonly env?: string;
   readonly now?: Date;
   readonly definitions?: Definitions;
+  /** The team's apply-role extension (`applyPermissions`). @default {} */
+  readonly applyPermissions?: ResourceTypeActions;
 }
 
 /** A context for one environment of the example definitions with the given outputs. */
@@ -31,6 +34,7 @@ export function fixtureContext(options: FixtureOptions = {}): CheckContext {
     terraformFile: `${env.name}/terraform/cdk.tf.json`,
     kubernetes,
     now: options.now ?? new Date('2026-01-15T00:00:00Z'),
+    applyPermissions: options.applyPermissions ?? {},
   };
 }
 

@@ -6,6 +6,7 @@ import * as sg from '../../cli/check/rules/terraform-security-groups';
 import * as iam from '../../cli/check/rules/terraform-iam';
 import * as state from '../../cli/check/rules/terraform-state';
 import * as logs from '../../cli/check/rules/terraform-logging';
+import { resourceTypesWithinApplyRole } from '../../cli/check/rules/terraform-apply-permissions';
 import type { Rule } from '../../cli/check/types';
 import { findingsOf, fixtureContext, fixtureProject, resources } from './rule-fixtures';
 
@@ -316,6 +317,13 @@ const cases: Case[] = [
     fail: resources({ aws_eks_cluster: { C: cluster({}) } }),
     expected: [{ target: 'aws_eks_cluster.C', value: '/aws/eks/company-prod/cluster' }],
   },
+  {
+    name: 'resource types within the apply role',
+    rule: resourceTypesWithinApplyRole,
+    pass: { ...resources({ aws_eks_cluster: { C: cluster({}) }, aws_ecr_repository: { R: repo() } }), data: { aws_lambda_function: { Existing: { function_name: 'f' } } } },
+    fail: resources({ aws_eks_cluster: { C: cluster({}) }, aws_lambda_function: { Fn: { function_name: 'company-prod-resize', role: 'arn' } } }),
+    expected: [{ target: 'aws_lambda_function.Fn', value: 'aws_lambda_function' }],
+  },
 ];
 
 describe('Terraform rules', () => {
@@ -342,5 +350,24 @@ describe('Terraform rules', () => {
     const tf = resources({ aws_eks_cluster: { C: cluster({ version: '1.32' }) } });
     expect(findingsOf(eks.eksVersionStandardSupport, fixtureContext({ terraform: tf, now: new Date('2026-03-23T12:00:00Z') }))).toEqual([]);
     expect(findingsOf(eks.eksVersionStandardSupport, fixtureContext({ terraform: tf, now: new Date('2026-03-24T12:00:00Z') }))).toHaveLength(1);
+  });
+
+  test('a resource type outside the apply role names every resource of the type, the role, and how to extend it', () => {
+    const tf = resources({ aws_lambda_function: { A: { function_name: 'a' }, B: { function_name: 'b' } } });
+    const [finding] = [...resourceTypesWithinApplyRole.check(fixtureContext({ terraform: tf }))];
+    expect(finding).toEqual({
+      target: 'aws_lambda_function.A',
+      value: 'aws_lambda_function',
+      message:
+        'aws_lambda_function.A, aws_lambda_function.B are of type aws_lambda_function, which neither RESOURCE_TYPE_ACTIONS nor applyPermissions covers, so deploykit-company-prod-apply may not create them',
+    });
+    expect(resourceTypesWithinApplyRole.fix).toContain('export applyPermissions from the definitions module');
+    expect(resourceTypesWithinApplyRole.fix).toContain('re-run deploykit bootstrap');
+  });
+
+  test("a resource type the team's applyPermissions covers passes", () => {
+    const tf = resources({ aws_lambda_function: { Fn: { function_name: 'f' } }, aws_sqs_queue: { Q: { name: 'q' } } });
+    const applyPermissions = { aws_lambda_function: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:DeleteFunction'] };
+    expect(findingsOf(resourceTypesWithinApplyRole, fixtureContext({ terraform: tf, applyPermissions }))).toEqual([{ target: 'aws_sqs_queue.Q', value: 'aws_sqs_queue' }]);
   });
 });

@@ -112,6 +112,16 @@ describe('EksCluster', () => {
     expect(waiting.map((a) => a.addon_name).sort()).toEqual(['coredns', 'metrics-server']);
   });
 
+  test('enables NetworkPolicy enforcement in the vpc-cni add-on and keeps the defaults of the others', () => {
+    const json = cluster();
+    const vpcCni = resourceAt(json, 'aws_eks_addon', 'Cluster/AddonVpcCni');
+    expect(vpcCni.addon_name).toBe('vpc-cni');
+    expect(JSON.parse(vpcCni.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+    const others = Object.values(resourcesOf(json, 'aws_eks_addon')).filter((a) => a.addon_name !== 'vpc-cni');
+    expect(others).toHaveLength(CLUSTER_ADDONS.length - 1);
+    for (const a of others) expect(a.configuration_values).toBeUndefined();
+  });
+
   test('places node groups in the cluster subnets and names their role after the cluster', () => {
     const json = cluster();
     const ng = onlyResource(json, 'aws_eks_node_group');

@@ -1,5 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
-import { baseEgressRules, KubeNetworkPolicy, POD_IDENTITY_AGENT_CIDR, serviceEgressRules, typedApiObject } from '../../k8s';
+import { baseEgressRules, dnsEgressRule, KubeNetworkPolicy, POD_IDENTITY_AGENT_CIDR, serviceEgressRules, typedApiObject } from '../../k8s';
 import { definitionsWith, serviceOf } from './helpers';
 
 /** The egress rules as a rendered NetworkPolicy holds them. */
@@ -65,5 +65,15 @@ describe('serviceEgressRules', () => {
       input.services['company-web'].egress = [];
     });
     expect(serviceEgressRules(serviceOf(defs, 'staging', 'company-web'))).toEqual([]);
+  });
+});
+
+describe('dnsEgressRule', () => {
+  test('is the first of the base egress rules, so every pod resolves names the same way', () => {
+    expect(rendered([dnsEgressRule()])).toEqual(rendered(baseEgressRules()).slice(0, 1));
+    expect(rendered([dnsEgressRule()])[0].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
   });
 });

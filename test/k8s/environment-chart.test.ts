@@ -70,6 +70,8 @@ describe('EnvironmentChart', () => {
         'Namespace//company-admin',
         'NetworkPolicy/company-admin/company-admin-allow-egress',
         'NetworkPolicy/company-admin/company-admin-allow-ingress',
+        'NetworkPolicy/company-admin/company-admin-smoke-test-egress',
+        'NetworkPolicy/company-admin/company-admin-smoke-test-ingress',
         'NetworkPolicy/company-admin/default-deny',
         'PodDisruptionBudget/company-admin/company-admin',
         'Service/company-admin/company-admin',

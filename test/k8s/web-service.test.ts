@@ -189,6 +189,23 @@ describe('WebService defaults (staging company-web)', () => {
     ]);
   });
 
+  test("lets the pipeline's smoke-test pods reach the http container port, and exposes the policies", () => {
+    const ws = webService();
+    const objects = ws.objects();
+    const smoke = { matchLabels: { 'deploykit.io/smoke-test': 'true' } };
+    expect(find(objects, 'NetworkPolicy', 'company-web-smoke-test-ingress').spec).toEqual({
+      podSelector: { matchLabels: SELECTOR },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: smoke }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
+    const egress = find(objects, 'NetworkPolicy', 'company-web-smoke-test-egress');
+    expect(egress.metadata.namespace).toBe('company-web');
+    expect(egress.spec.podSelector).toEqual(smoke);
+    expect(egress.spec.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: SELECTOR } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    expect(ws.webService.smokeTestPolicies.egressPolicy.name).toBe('company-web-smoke-test-egress');
+    expect(ws.webService.smokeTestPolicies.ingressPolicy.name).toBe('company-web-smoke-test-ingress');
+  });
+
   test('creates no Ingress without an ingress definition', () => {
     expect(has(objects, 'Ingress', WEB)).toBe(false);
   });

@@ -1,6 +1,7 @@
 /**
  * Cross-layer cluster rules: the node groups can hold every workload at maximum scale, pods spread
- * over the zones the node groups span, and HPAs run only where the metrics-server add-on does.
+ * over the zones the node groups span, HPAs run only where the metrics-server add-on does, and
+ * NetworkPolicies exist only where the cluster enforces them.
  */
 import { cpuMillicores, memoryMiB } from '../../../config';
 import { allocatable } from '../../../k8s/cluster-capacity';
@@ -134,4 +135,46 @@ export const hpaNeedsMetricsServer: EnvironmentRule = {
   },
 };
 
-export const CROSS_LAYER_CLUSTER_RULES: readonly EnvironmentRule[] = [capacityAtMaxScale, zoneSpread, hpaNeedsMetricsServer];
+/** True when the `configuration_values` (JSON) of a `vpc-cni` add-on switch network policy enforcement on. */
+function enablesNetworkPolicy(configurationValues: unknown): boolean {
+  if (typeof configurationValues !== 'string') return false;
+  try {
+    return (JSON.parse(configurationValues) as Record<string, unknown> | null)?.enableNetworkPolicy === 'true';
+  } catch {
+    return false;
+  }
+}
+
+export const networkPoliciesEnforced: EnvironmentRule = {
+  id: 'DK-X-010',
+  name: 'NetworkPoliciesEnforced',
+  scope: 'environment',
+  severity: 'error',
+  layer: 'cross-layer',
+  title: 'NetworkPolicies exist only where the cluster enforces them (vpc-cni add-on with enableNetworkPolicy "true", or EKS Auto Mode)',
+  fix: 'set configuration_values = jsonencode({ enableNetworkPolicy = "true" }) on the aws_eks_addon "vpc-cni" (EksCluster does this)',
+  upstream: [{ tool: 'CIS EKS', id: '4.3.2' }],
+  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html',
+  *check({ kubernetes, terraform: tf }) {
+    const policies = kubernetes.ofKind('NetworkPolicy');
+    const clusters = tf.ofType('aws_eks_cluster');
+    if (policies.length === 0 || clusters.length === 0) return;
+    if (clusters.every((c) => block(c.values.compute_config).enabled === true)) return;
+    const unenforced = `${policies.length} NetworkPolicies (${policies.map(targetOf).slice(0, 3).join(', ')}${policies.length > 3 ? ', …' : ''}) would be accepted and ignored`;
+    const addons = tf.ofType('aws_eks_addon').filter((a) => a.values.addon_name === 'vpc-cni');
+    if (addons.length === 0) {
+      yield { target: clusters[0].address, value: 'no vpc-cni add-on', message: `the cluster has no aws_eks_addon "vpc-cni" enforcing NetworkPolicies; ${unenforced}` };
+      return;
+    }
+    for (const addon of addons.filter((a) => !enablesNetworkPolicy(a.values.configuration_values))) {
+      const values = addon.values.configuration_values;
+      yield {
+        target: addon.address,
+        value: values === undefined ? 'configuration_values missing' : `configuration_values = ${String(values)}`,
+        message: `the vpc-cni add-on does not set enableNetworkPolicy to "true"; ${unenforced}`,
+      };
+    }
+  },
+};
+
+export const CROSS_LAYER_CLUSTER_RULES: readonly EnvironmentRule[] = [capacityAtMaxScale, zoneSpread, hpaNeedsMetricsServer, networkPoliciesEnforced];

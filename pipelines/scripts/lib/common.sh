@@ -75,6 +75,16 @@ use_cluster() {
   aws eks update-kubeconfig --name "$1" --region "$2" --kubeconfig "$KUBECONFIG" >/dev/null
 }
 
+# json_string VALUE: VALUE as a JSON string literal (quotes, backslashes and control characters escaped).
+json_string() {
+  local value="${1//\\/\\\\}"
+  value="${value//\"/\\\"}"
+  value="${value//$'\n'/\\n}"
+  value="${value//$'\t'/\\t}"
+  value="${value//$'\r'/\\r}"
+  printf '"%s"' "$value"
+}
+
 # deploykit ARGS...: the deploykit CLI (DEPLOYKIT_CLI overrides the command; default: the built CLI).
 deploykit() {
   local -a cli

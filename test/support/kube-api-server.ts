@@ -94,6 +94,8 @@ export interface PodOutcome {
 export interface AccessScope {
   /** Namespaces the token may read and write; cluster-scoped objects are forbidden to it. `'cluster'`: everything. */
   readonly namespaces: readonly string[] | 'cluster';
+  /** Resources (plural names, e.g. `pods`, `events`) the token may not touch anywhere. @default [] */
+  readonly deniedResources?: readonly string[];
 }
 
 export interface KubeApiServerOptions {
@@ -311,7 +313,7 @@ export class KubeApiServer {
     const [plural, name, subresource] = segments;
     const type = RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
     if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${request.path})`);
-    this.authorize(request, type, namespace);
+    this.authorize(request, type, namespace, name);
 
     if (subresource === 'log' && type.kind === 'Pod' && request.method === 'GET') {
       this.read(type, namespace, name);
@@ -355,13 +357,14 @@ export class KubeApiServer {
     }
   }
 
-  private authorize(request: RecordedRequest, type: ResourceType, namespace: string | undefined): void {
+  private authorize(request: RecordedRequest, type: ResourceType, namespace: string | undefined, name: string | undefined): void {
     if (!this.options.access) return;
     const scope = request.token === undefined ? undefined : this.options.access[request.token];
     if (!scope) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-    if (scope.namespaces === 'cluster') return;
-    if (type.namespaced && namespace !== undefined && scope.namespaces.includes(namespace)) return;
-    const verb = { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' }[request.method] ?? request.method.toLowerCase();
+    const denied = scope.deniedResources?.includes(type.plural) ?? false;
+    if (!denied && scope.namespaces === 'cluster') return;
+    if (!denied && type.namespaced && namespace !== undefined && scope.namespaces.includes(namespace)) return;
+    const verb = request.method === 'GET' && !name ? 'list' : { GET: 'get', PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' }[request.method] ?? request.method.toLowerCase();
     const where = type.namespaced && namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
     throw new ApiError(
       403,
@@ -446,7 +449,16 @@ export class KubeApiServer {
     const existing = this.objects.get(key);
     if (mode === 'create' && existing) throw new ApiError(409, 'AlreadyExists', `${resourceName(type)} "${object.metadata.name}" already exists`);
     if (mode === 'replace' && !existing) throw new ApiError(404, 'NotFound', `${resourceName(type)} "${object.metadata.name}" not found`);
-    return this.store(type, object, existing);
+    const stored = this.store(type, object, existing);
+    if (type.kind === 'Pod' && mode === 'create') {
+      const outcome = this.options.podOutcome?.(stored);
+      if (outcome) {
+        stored.status = { phase: outcome.phase };
+        this.logs.set(key, { current: outcome.log });
+        this.podReads.set(key, outcome.pendingReads ?? 1);
+      } else stored.status = { phase: 'Pending' };
+    }
+    return stored;
   }
 
   private store(type: ResourceType, object: KubeObject, existing: KubeObject | undefined): KubeObject {
@@ -466,14 +478,6 @@ export class KubeApiServer {
     const key = keyOf(type, metadata.namespace, metadata.name);
     this.objects.set(key, object);
     if (type.kind === 'Deployment') this.reconcileDeployment(object);
-    if (type.kind === 'Pod' && !existing) {
-      const outcome = this.options.podOutcome?.(object);
-      if (outcome) {
-        object.status = { phase: outcome.phase };
-        this.logs.set(key, { current: outcome.log });
-        this.podReads.set(key, outcome.pendingReads ?? 1);
-      } else object.status ??= { phase: 'Pending' };
-    }
     return object;
   }
 

@@ -143,6 +143,12 @@ export class ScriptWorkspace {
     return join(this.dir, path);
   }
 
+  /** Adds a tool to the front of PATH, for a test that replaces one more command (say why there). */
+  tool(name: string, script: string): void {
+    writeFileSync(join(this.bin, name), script);
+    chmodSync(join(this.bin, name), 0o755);
+  }
+
   /** The ECR model of the stand-ins: `<account>/<repository>` → tag → digest. */
   get ecr(): Record<string, Record<string, string>> {
     return existsSync(this.ecrFile) ? JSON.parse(readFileSync(this.ecrFile, 'utf8')) : {};

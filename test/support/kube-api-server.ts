@@ -229,7 +229,7 @@ export class KubeApiServer {
       if (discovery !== undefined) {
         if (typeof discovery === 'string') {
           // kubectl 1.20 reads OpenAPI v2 as protobuf: an empty document makes it skip client-side validation.
-          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+          res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
           res.end();
         } else json(res, 200, discovery);
         return;

@@ -54,9 +54,9 @@ assume_ci_role "$role_arn" "$region"
 use_cluster "$cluster" "$region"
 
 # diagnose: everything a person needs to see why the rollout or smoke test failed, in the job log.
-# Runs in a subshell without errexit so no failing kubectl call can stop the rollback that follows.
+# Called as `diagnose || true`: bash ignores errexit inside a command of an || list, so every step runs
+# whatever the one before did, and no failing kubectl call can stop the rollback that follows.
 diagnose() (
-  set +e
   local k=(kubectl --namespace "$namespace") selector pods pod reasons
   echo "----- diagnostics of deployment/$deployment in $namespace -----"
   "${k[@]}" describe "deployment/$deployment"

@@ -92,7 +92,7 @@ export function environmentLabels(system: SystemDefinition, env: EnvironmentDefi
   };
 }
 
-/** Label selector of everything deploykit manages in an environment (for `kubectl apply --prune -l`). */
+/** Label selector of everything deploykit manages in an environment (deploy.sh prunes by it: `kubectl get -l`). */
 export function pruneSelector(system: SystemDefinition, env: EnvironmentDefinition): string {
   return Object.entries(environmentLabels(system, env))
     .map(([k, v]) => `${k}=${v}`)

@@ -1,5 +1,5 @@
 /**
- * Kinds `kubectl apply --prune` may delete when they disappear from an environment's output. Only
+ * Kinds `deploy.sh --scope namespaces` may prune (delete) when they disappear from an environment's output. Only
  * namespaced kinds deploykit writes; never Namespaces (pruning one deletes everything in it) nor
  * cluster-wide kinds. Format: `<group>/<version>/<kind>`, `core` for the core group.
  */

@@ -42,11 +42,6 @@ if [[ "$only_failure" == true && "$status" == success ]]; then
   exit 0
 fi
 
-json_string() {
-  local value="${1//\\/\\\\}"
-  value="${value//\"/\\\"}"
-  printf '"%s"' "$value"
-}
 text="deploy of $version to $env_name: $status ($url)"
 # The webhook URL is a secret: it goes to curl on stdin (a config file), never on the command line or in the log.
 printf 'url = %s\n' "$(json_string "$DEPLOYKIT_CHAT_WEBHOOK")" |

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Verifies one service after a deploy: waits for its rollout, then smoke-tests its readiness endpoint.
-# On either failure it rolls the Deployment back, waits for that rollout and fails the job.
+# On either failure it first collects diagnostics of the failing pods into the job log (describe,
+# namespace events, current and previous container logs, hints for common causes), then rolls the
+# Deployment back, waits for that rollout and fails the job. Diagnostics never decide the outcome.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -11,7 +13,9 @@ usage() {
 Usage: verify.sh --cluster <name> --region <region> --role-arn <arn> --namespace <name>
                  --deployment <name> --timeout <seconds> --port <port> --path <path> --image <image>
 
-Runs `kubectl rollout status --timeout=<seconds>s`, then smoke-test.sh; on failure rollback.sh and exit 1.
+Runs `kubectl rollout status --timeout=<seconds>s`, then smoke-test.sh; on failure prints diagnostics
+(`kubectl describe`, events, `kubectl logs --previous` of the pods that are not ready), runs rollback.sh
+and exits 1.
 
   --cluster <name>       EKS cluster of the environment
   --region <region>      AWS region of the cluster
@@ -49,7 +53,52 @@ done
 assume_ci_role "$role_arn" "$region"
 use_cluster "$cluster" "$region"
 
+# diagnose: everything a person needs to see why the rollout or smoke test failed, in the job log.
+# Called as `diagnose || true`: bash ignores errexit inside a command of an || list, so every step runs
+# whatever the one before did, and no failing kubectl call can stop the rollback that follows.
+diagnose() (
+  local k=(kubectl --namespace "$namespace") selector pods pod reasons
+  echo "----- diagnostics of deployment/$deployment in $namespace -----"
+  "${k[@]}" describe "deployment/$deployment"
+  reasons="$("${k[@]}" get "deployment/$deployment" -o 'go-template={{range .status.conditions}}{{.reason}} {{end}}')"
+  # shellcheck disable=SC2016 # a go-template, not shell
+  selector="$("${k[@]}" get "deployment/$deployment" -o 'go-template={{range $key, $value := .spec.selector.matchLabels}}{{$key}}={{$value}},{{end}}')"
+  selector="${selector%,}"
+  if [[ -n "$selector" ]]; then
+    # Pods whose Ready condition is not True, at most five.
+    # shellcheck disable=SC2016 # a go-template, not shell
+    pods="$("${k[@]}" get pods -l "$selector" -o 'go-template={{range .items}}{{$ready := "False"}}{{range .status.conditions}}{{if eq .type "Ready"}}{{$ready = .status}}{{end}}{{end}}{{if ne $ready "True"}}{{.metadata.name}}{{"\n"}}{{end}}{{end}}' | head -n 5)"
+    for pod in $pods; do
+      echo "----- pod/$pod -----"
+      "${k[@]}" describe "pod/$pod"
+      reasons+=" $("${k[@]}" get "pod/$pod" -o 'go-template={{range .status.containerStatuses}}{{with .state.waiting}}{{.reason}} {{end}}{{with .lastState.terminated}}{{.reason}} {{end}}{{end}}')"
+      echo "----- logs of pod/$pod (previous container) -----"
+      "${k[@]}" logs "pod/$pod" --all-containers --previous --tail=100
+      echo "----- logs of pod/$pod (current container) -----"
+      "${k[@]}" logs "pod/$pod" --all-containers --tail=100
+    done
+  fi
+  echo "----- recent events in $namespace -----"
+  "${k[@]}" get events --sort-by=.lastTimestamp \
+    -o custom-columns=LAST:.lastTimestamp,TYPE:.type,REASON:.reason,OBJECT:.involvedObject.name,MESSAGE:.message | tail -n 30
+  echo "----- end of diagnostics -----"
+  case " $reasons " in
+    *" ImagePullBackOff "* | *" ErrImagePull "*)
+      log "hint: ImagePullBackOff: the image cannot be pulled; check that the tag exists in the registry and the node role may pull from it" ;;
+  esac
+  case " $reasons " in
+    *" CrashLoopBackOff "* | *" Error "*)
+      log "hint: CrashLoopBackOff: the container keeps exiting; read the previous container's log above" ;;
+  esac
+  case " $reasons " in
+    *" ProgressDeadlineExceeded "*)
+      log "hint: ProgressDeadlineExceeded: the new pods did not become ready within the Deployment's progressDeadlineSeconds; see the pods and events above" ;;
+  esac
+  true
+)
+
 roll_back_and_fail() {
+  diagnose >&2 || true
   if "$scripts/rollback.sh" --namespace "$namespace" --deployment "$deployment" --timeout "$timeout"; then
     die "$1; rolled deployment/$deployment in $namespace back to the previous revision"
   fi

@@ -75,6 +75,53 @@ use_cluster() {
   aws eks update-kubeconfig --name "$1" --region "$2" --kubeconfig "$KUBECONFIG" >/dev/null
 }
 
+# registry_account HOST: the AWS account of an ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com).
+registry_account() {
+  [[ "$1" =~ ^([0-9]{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$ ]] ||
+    die "registry $1 is not an ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com)"
+  printf '%s' "${BASH_REMATCH[1]}"
+}
+
+# ecr_digest HOST REPOSITORY TAG: prints the digest the tag points at; fails when there is no such image.
+ecr_digest() {
+  local account digest
+  account="$(registry_account "$1")"
+  digest="$(aws ecr describe-images --registry-id "$account" --repository-name "$2" --image-ids "imageTag=$3" \
+    --query 'imageDetails[0].imageDigest' --output text)" || return 1
+  [[ "$digest" == sha256:* ]] || return 1
+  printf '%s' "$digest"
+}
+
+# write_digest FILE SERVICE DIGEST: sets "SERVICE": "DIGEST" in the JSON object in FILE (created when
+# missing), keeping the other services. The file holds one "<service>": "sha256:<hex>" pair a line, as
+# this function writes it.
+write_digest() {
+  local file="$1" service="$2" digest="$3" entries=""
+  [[ "$service" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "service name $service is not a DNS label"
+  [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "digest $digest is not sha256:<64 hex digits>"
+  if [[ -f "$file" ]]; then
+    entries="$(sed -n -E 's/^  "([a-z0-9-]+)": "(sha256:[0-9a-f]{64})",?$/\1 \2/p' "$file" | grep -v "^$service " || true)"
+  fi
+  entries="$(printf '%s\n%s %s\n' "$entries" "$service" "$digest" | sed '/^$/d' | sort)"
+  mkdir -p "$(dirname "$file")"
+  {
+    printf '{\n'
+    awk '{ printf "%s  \"%s\": \"%s\"", (NR > 1 ? ",\n" : ""), $1, $2 } END { printf "\n" }' <<<"$entries"
+    printf '}\n'
+  } >"$file.tmp"
+  mv "$file.tmp" "$file"
+}
+
+# json_string VALUE: VALUE as a JSON string literal (quotes, backslashes and control characters escaped).
+json_string() {
+  local value="${1//\\/\\\\}"
+  value="${value//\"/\\\"}"
+  value="${value//$'\n'/\\n}"
+  value="${value//$'\t'/\\t}"
+  value="${value//$'\r'/\\r}"
+  printf '"%s"' "$value"
+}
+
 # deploykit ARGS...: the deploykit CLI (DEPLOYKIT_CLI overrides the command; default: the built CLI).
 deploykit() {
   local -a cli

@@ -12,7 +12,7 @@ import { EnvironmentStack } from '../infra/environment-stack';
 import { EnvironmentChart } from '../k8s/environment-chart';
 import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s/object-scope';
 import type { SynthExtensions } from './extensions';
-import { stringifyDocuments } from './kubernetes-yaml';
+import { stringifyObject, YamlWriteError } from './kubernetes-yaml';
 import { MANIFEST_FILE, StagedOutput } from './output-directory';
 
 /** Options of {@link synthesize}. */
@@ -143,8 +143,8 @@ function writeEnvironments(
     const objects = kubernetesObjects(defs, env, options);
     const scoped = splitByScope(objects);
     mkdirSync(join(k8sDir, 'namespaces'), { recursive: true });
-    if (scoped.cluster.length > 0) writeFileSync(join(k8sDir, CLUSTER_OBJECTS_FILE), stringifyDocuments(scoped.cluster));
-    for (const [namespace, list] of scoped.namespaces) writeFileSync(join(k8sDir, namespaceObjectsFile(namespace)), stringifyDocuments(list));
+    if (scoped.cluster.length > 0) writeFileSync(join(k8sDir, CLUSTER_OBJECTS_FILE), kubernetesYaml(env, scoped.cluster));
+    for (const [namespace, list] of scoped.namespaces) writeFileSync(join(k8sDir, namespaceObjectsFile(namespace)), kubernetesYaml(env, list));
     options.onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
 
     const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();
@@ -180,6 +180,22 @@ function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, option
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   return chart.toJson();
+}
+
+/** The objects as a YAML stream. @throws ConfigError naming the object and field of a value YAML cannot carry */
+function kubernetesYaml(env: EnvironmentDefinition, objects: readonly unknown[]): string {
+  return objects
+    .map((object) => {
+      try {
+        return stringifyObject(object);
+      } catch (err) {
+        if (!(err instanceof YamlWriteError)) throw err;
+        const { kind, metadata } = object as { kind?: string; metadata?: { name?: string } };
+        const message = err.message.slice(err.path.length + 2);
+        throw new ConfigError([{ path: `${env.name}.kubernetes.${kind}/${metadata?.name}.${err.path}`, message }]);
+      }
+    })
+    .join('---\n');
 }
 
 function listFiles(dir: string): string[] {

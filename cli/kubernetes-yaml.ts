@@ -17,6 +17,7 @@ const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
  * mark. Written as `\uXXXX` escapes, which YAML 1.1 allows in double-quoted scalars (JSON already
  * escapes the C0 controls).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const YAML11_UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -217,6 +218,7 @@ export class YamlReadError extends Error {
  * U+FFFE/U+FFFF, a byte-order mark after the start) or reads as a line break where a YAML 1.2 reader
  * does not (U+0085, U+2028, U+2029). Readers that disagree must not silently read two different files.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const RAW_UNREADABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|(?<!^)\ufeff/;
 
 /** The first character YAML 1.1 readers do not read as YAML 1.2 does, with its line; undefined when none. */

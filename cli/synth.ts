@@ -13,7 +13,8 @@ import { EnvironmentChart } from '../k8s/environment-chart';
 import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s/object-scope';
 import type { SynthExtensions } from './extensions';
 import { stringifyObject, YamlWriteError } from './kubernetes-yaml';
-import { MANIFEST_FILE, StagedOutput } from './output-directory';
+import { StagedOutput } from './output-directory';
+import { MANIFEST_FILE, type OutputManifest } from './output-manifest';
 
 /** Options of {@link synthesize}. */
 export interface SynthOptions extends SynthExtensions {
@@ -52,11 +53,7 @@ export interface EnvironmentSynthSummary {
   readonly milliseconds: number;
 }
 
-/** The manifest written to `<out>/manifest.json`; CI and other tools rely on it. */
-export interface OutputManifest {
-  readonly generator: 'deploykit';
-  readonly environments: Record<string, { readonly terraform: string[]; readonly kubernetes: string[] }>;
-}
+export type { OutputManifest } from './output-manifest';
 
 /** Picks the environments named in `names` (all when empty). @throws ConfigError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {

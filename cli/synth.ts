@@ -2,7 +2,7 @@
  * The synth engine: every selected environment's Terraform stack and Kubernetes chart, in one
  * process, written atomically to the output directory with a manifest of the files.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ApiObject, App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
@@ -14,7 +14,7 @@ import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s
 import type { SynthExtensions } from './extensions';
 import { stringifyObject, YamlWriteError } from './kubernetes-yaml';
 import { StagedOutput } from './output-directory';
-import { MANIFEST_FILE, type OutputManifest } from './output-manifest';
+import { MANIFEST_FILE, readOutputManifest, type OutputManifest } from './output-manifest';
 
 /** Options of {@link synthesize}. */
 export interface SynthOptions extends SynthExtensions {
@@ -29,6 +29,12 @@ export interface SynthOptions extends SynthExtensions {
    * objects), so a caller such as `check` need not read the files back. @default - no callback
    */
   readonly onEnvironment?: (output: SynthesizedEnvironment) => void;
+  /**
+   * Files outside the output directory written in the same step (the pipeline files): written next
+   * to their targets before the swap and moved into place right after it, so a failure to write
+   * them leaves the previous output unchanged. @default - none
+   */
+  readonly extraFiles?: readonly { readonly path: string; readonly content: string }[];
 }
 
 /** One environment's synthesized output, in memory (see {@link SynthOptions.onEnvironment}). */
@@ -83,7 +89,16 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
     const summaries = writeEnvironments(defs, envs, staged.staging, options);
     const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
     const selected = new Set(envs.map((e) => e.name));
+    const defined = new Set(defs.environments.map((e) => e.name));
     const previous = readManifest(staged.target);
+    // Files the previous synth wrote for environments written now or no longer defined are replaced or
+    // dropped; everything else in the output (other environments, `.terraform/`, saved plans) is kept.
+    const replaced = new Set(
+      Object.entries(previous?.environments ?? {})
+        .filter(([name]) => selected.has(name) || !defined.has(name))
+        .flatMap(([, files]) => [...files.terraform, ...files.kubernetes]),
+    );
+    staged.carryOver((path) => path !== MANIFEST_FILE && !replaced.has(path));
     for (const env of defs.environments) {
       if (selected.has(env.name)) {
         const files = summaries.find((s) => s.name === env.name)?.files ?? [];
@@ -92,11 +107,11 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
           kubernetes: files.filter((f) => f.startsWith(`${env.name}/kubernetes/`)),
         };
       } else if (previous?.environments[env.name] && existsSync(join(staged.target, env.name))) {
-        cpSync(join(staged.target, env.name), join(staged.staging, env.name), { recursive: true });
         manifest.environments[env.name] = previous.environments[env.name];
       }
     }
     writeFileSync(join(staged.staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const file of options.extraFiles ?? []) staged.stageFile(file.path, file.content);
     staged.commit();
     return summaries;
   } catch (err) {
@@ -201,9 +216,10 @@ function listFiles(dir: string): string[] {
   );
 }
 
+/** The previous output's manifest; undefined when missing or malformed (then every file is kept). */
 function readManifest(dir: string): OutputManifest | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as OutputManifest;
+    return readOutputManifest(dir);
   } catch {
     return undefined;
   }

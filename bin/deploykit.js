@@ -84,8 +84,22 @@ function writeCache(script) {
 
 rebuildIfStale();
 const { main, saveCache } = load();
+/**
+ * Exits once everything written to stdout and stderr has been handed to the operating system: output
+ * to a pipe is written asynchronously and an immediate process.exit() would cut it off, while waiting
+ * for the event loop to drain would hang on a handle a definitions module left open (a timer, a socket).
+ */
+function exitWhenFlushed(code) {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 main(process.argv.slice(2)).then((code) => {
   saveCache();
-  // Not process.exit(): output to a pipe is written asynchronously and would be cut off.
-  process.exitCode = code;
+  exitWhenFlushed(code);
 });

@@ -2,7 +2,7 @@
  * The synth engine: every selected environment's Terraform stack and Kubernetes chart, in one
  * process, written atomically to the output directory with a manifest of the files.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ApiObject, App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
@@ -12,8 +12,9 @@ import { EnvironmentStack } from '../infra/environment-stack';
 import { EnvironmentChart } from '../k8s/environment-chart';
 import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s/object-scope';
 import type { SynthExtensions } from './extensions';
-import { stringifyDocuments } from './kubernetes-yaml';
-import { MANIFEST_FILE, StagedOutput } from './output-directory';
+import { stringifyObject, YamlWriteError } from './kubernetes-yaml';
+import { StagedOutput } from './output-directory';
+import { MANIFEST_FILE, readOutputManifest, type OutputManifest } from './output-manifest';
 
 /** Options of {@link synthesize}. */
 export interface SynthOptions extends SynthExtensions {
@@ -34,6 +35,12 @@ export interface SynthOptions extends SynthExtensions {
    * objects), so a caller such as `check` need not read the files back. @default - no callback
    */
   readonly onEnvironment?: (output: SynthesizedEnvironment) => void;
+  /**
+   * Files outside the output directory written in the same step (the pipeline files): written next
+   * to their targets before the swap and moved into place right after it, so a failure to write
+   * them leaves the previous output unchanged. @default - none
+   */
+  readonly extraFiles?: readonly { readonly path: string; readonly content: string }[];
 }
 
 /** One environment's synthesized output, in memory (see {@link SynthOptions.onEnvironment}). */
@@ -58,11 +65,7 @@ export interface EnvironmentSynthSummary {
   readonly milliseconds: number;
 }
 
-/** The manifest written to `<out>/manifest.json`; CI and other tools rely on it. */
-export interface OutputManifest {
-  readonly generator: 'deploykit';
-  readonly environments: Record<string, { readonly terraform: string[]; readonly kubernetes: string[] }>;
-}
+export type { OutputManifest } from './output-manifest';
 
 /** Picks the environments named in `names` (all when empty). @throws ConfigError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
@@ -93,7 +96,16 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
     const summaries = writeEnvironments(defs, envs, staged.staging, options);
     const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
     const selected = new Set(envs.map((e) => e.name));
+    const defined = new Set(defs.environments.map((e) => e.name));
     const previous = readManifest(staged.target);
+    // Files the previous synth wrote for environments written now or no longer defined are replaced or
+    // dropped; everything else in the output (other environments, `.terraform/`, saved plans) is kept.
+    const replaced = new Set(
+      Object.entries(previous?.environments ?? {})
+        .filter(([name]) => selected.has(name) || !defined.has(name))
+        .flatMap(([, files]) => [...files.terraform, ...files.kubernetes]),
+    );
+    staged.carryOver((path) => path !== MANIFEST_FILE && !replaced.has(path));
     for (const env of defs.environments) {
       if (selected.has(env.name)) {
         const files = summaries.find((s) => s.name === env.name)?.files ?? [];
@@ -102,11 +114,11 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
           kubernetes: files.filter((f) => f.startsWith(`${env.name}/kubernetes/`)),
         };
       } else if (previous?.environments[env.name] && existsSync(join(staged.target, env.name))) {
-        cpSync(join(staged.target, env.name), join(staged.staging, env.name), { recursive: true });
         manifest.environments[env.name] = previous.environments[env.name];
       }
     }
     writeFileSync(join(staged.staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const file of options.extraFiles ?? []) staged.stageFile(file.path, file.content);
     staged.commit();
     return summaries;
   } catch (err) {
@@ -150,8 +162,8 @@ function writeEnvironments(
     const objects = kubernetesObjects(defs, env, options);
     const scoped = splitByScope(objects);
     mkdirSync(join(k8sDir, 'namespaces'), { recursive: true });
-    if (scoped.cluster.length > 0) writeFileSync(join(k8sDir, CLUSTER_OBJECTS_FILE), stringifyDocuments(scoped.cluster));
-    for (const [namespace, list] of scoped.namespaces) writeFileSync(join(k8sDir, namespaceObjectsFile(namespace)), stringifyDocuments(list));
+    if (scoped.cluster.length > 0) writeFileSync(join(k8sDir, CLUSTER_OBJECTS_FILE), kubernetesYaml(env, scoped.cluster));
+    for (const [namespace, list] of scoped.namespaces) writeFileSync(join(k8sDir, namespaceObjectsFile(namespace)), kubernetesYaml(env, list));
     options.onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
 
     const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();
@@ -209,15 +221,32 @@ export function readImageDigests(file: string): Record<string, string> {
   }
 }
 
+/** The objects as a YAML stream. @throws ConfigError naming the object and field of a value YAML cannot carry */
+function kubernetesYaml(env: EnvironmentDefinition, objects: readonly unknown[]): string {
+  return objects
+    .map((object) => {
+      try {
+        return stringifyObject(object);
+      } catch (err) {
+        if (!(err instanceof YamlWriteError)) throw err;
+        const { kind, metadata } = object as { kind?: string; metadata?: { name?: string } };
+        const message = err.message.slice(err.path.length + 2);
+        throw new ConfigError([{ path: `${env.name}.kubernetes.${kind}/${metadata?.name}.${err.path}`, message }]);
+      }
+    })
+    .join('---\n');
+}
+
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 }
 
+/** The previous output's manifest; undefined when missing or malformed (then every file is kept). */
 function readManifest(dir: string): OutputManifest | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as OutputManifest;
+    return readOutputManifest(dir);
   } catch {
     return undefined;
   }

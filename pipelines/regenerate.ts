@@ -2,7 +2,7 @@
  * Regeneration of the checked-in pipeline files by `deploykit synth`: from every environment of the
  * definitions, written only when their content changed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Definitions } from '../config';
 import { GITHUB_WORKFLOW_FILE, GITLAB_CI_FILE, generatePipelines, writePipelineFiles, type PipelineFile } from './pipeline-files';
@@ -41,22 +41,41 @@ export function renderPipelines(defs: Definitions, options: RegenerateOptions): 
   return generatePipelines(defs, { ...rest, configFile: repositoryPath(rootDir, configFile) });
 }
 
-/** Renders both pipeline files and writes those that changed. */
-export function regeneratePipelines(defs: Definitions, options: RegenerateOptions): RegenerateResult {
+/** What {@link planPipelines} found: the files to write, and how to record a successful write. */
+export interface PipelinePlan extends RegenerateResult {
+  /** The changed files with their content, paths relative to `rootDir`. */
+  readonly changed: readonly PipelineFile[];
+  /** Records the rendering once the changed files are written (see regeneration-cache.ts). */
+  remember(): void;
+}
+
+/**
+ * Renders both pipeline files and compares them with the files below `rootDir`, writing nothing, so
+ * a caller can write them together with other output (as `deploykit synth` does with `dist/`).
+ */
+export function planPipelines(defs: Definitions, options: RegenerateOptions): PipelinePlan {
   const { rootDir, cacheSalt = buildId(), ...inputs } = options;
   const key = renderKey(cacheSalt, { defs, inputs: { ...inputs, rootDir: resolve(rootDir) } });
-  if (isUpToDate(rootDir, key)) return { written: [], unchanged: [GITLAB_CI_FILE, GITHUB_WORKFLOW_FILE] };
+  if (isUpToDate(rootDir, key)) return { written: [], unchanged: [GITLAB_CI_FILE, GITHUB_WORKFLOW_FILE], changed: [], remember: () => undefined };
   const files = renderPipelines(defs, options);
   const changed = files.filter((file) => {
     const target = join(rootDir, file.path);
-    return !existsSync(target) || readFileSync(target, 'utf8') !== file.content;
+    return !existsSync(target) || statSync(target).isDirectory() || readFileSync(target, 'utf8') !== file.content;
   });
-  writePipelineFiles(rootDir, changed);
-  remember(rootDir, key, files);
   return {
+    changed,
     written: changed.map((f) => f.path),
     unchanged: files.filter((f) => !changed.includes(f)).map((f) => f.path),
+    remember: () => remember(rootDir, key, files),
   };
+}
+
+/** Renders both pipeline files and writes those that changed. */
+export function regeneratePipelines(defs: Definitions, options: RegenerateOptions): RegenerateResult {
+  const plan = planPipelines(defs, options);
+  writePipelineFiles(options.rootDir, plan.changed);
+  plan.remember();
+  return { written: plan.written, unchanged: plan.unchanged };
 }
 
 /** `file` relative to `rootDir` with '/' separators, or undefined when it lies outside. */

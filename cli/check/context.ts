@@ -2,10 +2,11 @@
  * What rules read: per environment the resolved definitions, the parsed Terraform configuration
  * and Kubernetes objects; per project the pipeline files. Each file is read and parsed once.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Definitions, EnvironmentDefinition, SystemDefinition } from '../../config';
 import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
+import { MANIFEST_FILE, OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../output-manifest';
 import { KubernetesObjects, type KubernetesObject } from './kubernetes-objects';
 import { readPipelineFiles, type GeneratedPipelineFile, type PipelineFile } from './pipeline-files';
 import { TerraformConfig } from './terraform-config';
@@ -57,11 +58,7 @@ export interface LoadOptions {
   readonly applyPermissions?: ResourceTypeActions;
 }
 
-interface Manifest {
-  readonly environments?: Record<string, { readonly terraform?: string[]; readonly kubernetes?: string[] }>;
-}
-
-/** Thrown when the synth output lacks an environment's files. */
+/** Thrown when the synth output lacks an environment's files or is malformed. */
 export class CheckInputError extends Error {
   constructor(message: string) {
     super(message);
@@ -79,11 +76,19 @@ function listYaml(dir: string, prefix: string): string[] {
 
 /** Reads the synth output and pipeline files into contexts. @throws CheckInputError */
 export function loadProject(definitions: Definitions, options: LoadOptions): ProjectContext {
+  try {
+    return load(definitions, options);
+  } catch (err) {
+    if (err instanceof OutputInputError) throw new CheckInputError(err.message);
+    throw err;
+  }
+}
+
+function load(definitions: Definitions, options: LoadOptions): ProjectContext {
   const now = options.now ?? new Date();
   const applyPermissions = options.applyPermissions ?? {};
-  const manifestPath = join(options.dir, 'manifest.json');
-  const manifest: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
-  const { parseDocuments } = require('../kubernetes-yaml') as typeof import('../kubernetes-yaml');
+  const manifestPath = join(options.dir, MANIFEST_FILE);
+  const manifest: Partial<OutputManifest> = existsSync(manifestPath) ? readOutputManifest(options.dir) : {};
   const envs = options.environments ?? definitions.environments;
   const environments = envs.map((env): CheckContext => {
     const listed = manifest.environments?.[env.name];
@@ -101,10 +106,10 @@ export function loadProject(definitions: Definitions, options: LoadOptions): Pro
         `${tfPath} does not exist; environment '${env.name}' has no synth output there. Run 'deploykit synth --out ${options.dir}' or omit --dir`,
       );
     }
-    const terraform = new TerraformConfig(JSON.parse(readFileSync(tfPath, 'utf8')) as Record<string, unknown>);
+    const terraform = new TerraformConfig(parseTerraformFile(readOutputFile(options.dir, terraformFile), tfPath));
     const kubernetes = new KubernetesObjects();
     for (const file of k8sFiles) {
-      kubernetes.add(parseDocuments(readFileSync(join(options.dir, file), 'utf8')) as KubernetesObject[], file);
+      kubernetes.add(parseKubernetesFile(readOutputFile(options.dir, file), join(options.dir, file)) as unknown as KubernetesObject[], file);
     }
     return { system: definitions.system, definitions, env, terraform, terraformFile, kubernetes, now, applyPermissions };
   });

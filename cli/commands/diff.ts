@@ -6,6 +6,7 @@ import { renderMarkdown } from '../diff/render-markdown';
 import { renderText } from '../diff/render-text';
 import type { Command } from '../main';
 import { OutputDirectoryError } from '../output-directory';
+import { OutputInputError } from '../output-manifest';
 import { UsageError } from '../usage-error';
 
 const FORMATS = ['markdown', 'json', 'text'] as const;
@@ -60,7 +61,7 @@ Exit codes: 0 no changes or allowed, 1 --fail-on hit, 2 error.`,
         config: values.config as string | undefined,
       });
     } catch (err) {
-      if (err instanceof DiffError || err instanceof ConfigError || err instanceof DefinitionsFileError || err instanceof OutputDirectoryError) {
+      if (err instanceof DiffError || err instanceof ConfigError || err instanceof DefinitionsFileError || err instanceof OutputDirectoryError || err instanceof OutputInputError) {
         process.stderr.write(`deploykit diff: ${err.message}\n`);
         return 2;
       }

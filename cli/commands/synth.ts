@@ -1,5 +1,6 @@
 import { loadDefinitions } from '../../config';
-import { regeneratePipelines } from '../../pipelines/regenerate';
+import { join } from 'node:path';
+import { planPipelines } from '../../pipelines/regenerate';
 import type { Command } from '../main';
 import { loadExtensions } from '../extensions';
 import { readImageDigests, synthesize } from '../synth';
@@ -17,7 +18,7 @@ export const synthCommand: Command = {
   --image-digests <file>  JSON object of service name → "sha256:<64 hex>": those services run
                       <repo>:<tag>@<digest> (a release promoted from the environment that verified it)
   --pipelines-dir <dir>  where .gitlab-ci.yml and .github/workflows/deploy.yml are regenerated from every
-                      environment, after a successful synth (default: .)
+                      environment, together with the output: a failed synth changes neither (default: .)
   --no-pipelines      do not regenerate the pipeline files
   --quiet             print nothing on success`,
   options: {
@@ -34,17 +35,19 @@ export const synthCommand: Command = {
     const started = performance.now();
     const defs = loadDefinitions(values.config as string | undefined);
     const outDir = values.out as string;
+    const pipelinesDir = values['pipelines-dir'] as string;
+    // From every environment even when --env filters the synth; written in the same step as the
+    // output, so a synth that fails at any point changes neither.
+    const pipelines = values['no-pipelines'] ? undefined : planPipelines(defs, { rootDir: pipelinesDir, configFile: values.config as string | undefined });
     const summaries = synthesize(defs, {
       ...loadExtensions(values.config as string | undefined),
       outDir,
       environments: values.env as string[] | undefined,
       imageTag: values['image-tag'] as string | undefined,
       imageDigests: values['image-digests'] === undefined ? undefined : readImageDigests(values['image-digests'] as string),
+      extraFiles: pipelines?.changed.map((file) => ({ path: join(pipelinesDir, file.path), content: file.content })),
     });
-    // Only after the whole synth succeeded, and from every environment even when --env filtered it.
-    const pipelines = values['no-pipelines']
-      ? undefined
-      : regeneratePipelines(defs, { rootDir: values['pipelines-dir'] as string, configFile: values.config as string | undefined });
+    pipelines?.remember();
     if (!values.quiet) {
       const width = Math.max(...summaries.map((s) => s.name.length), 3);
       const lines = summaries.map(

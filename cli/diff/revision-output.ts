@@ -3,11 +3,12 @@
  * checked out in a temporary `git worktree`, borrows the current checkout's node_modules through a
  * symlink (no `npm ci`) and runs its own CLI (`config`, then `synth`) with tsx into a temporary
  * directory. The worktree is removed afterwards; the working tree and `dist/` are never touched.
+ * Worktrees of killed runs (their owner pid no longer runs) are removed by the next run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DiffError } from './diff-error';
 
 /** Options of {@link synthesizeRevision}. */
@@ -37,6 +38,70 @@ export interface RevisionSynthResult {
   readonly commit: string;
   /** Tier per environment name, from the revision's definitions. */
   readonly tiers: ReadonlyMap<string, string>;
+}
+
+/** Prefix of the temporary directory holding each revision's worktree (`<tmp>/deploykit-diff-base-*\/checkout`). */
+const WORKTREE_PREFIX = 'deploykit-diff-base-';
+/** File beside the worktree naming the pid of the run that uses it. */
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Removes the worktrees of `diff` runs that were killed (their owner process no longer runs), first
+ * unlinking their borrowed node_modules, and prunes worktrees whose directories are gone.
+ */
+export function removeAbandonedWorktrees(repoRoot: string): string[] {
+  const listed = git(['worktree', 'list', '--porcelain'], repoRoot);
+  if (!listed.ok) return [];
+  const removed: string[] = [];
+  const paths = listed.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice('worktree '.length));
+  for (const path of paths) {
+    const scratch = dirname(path);
+    if (basename(path) !== 'checkout' || !basename(scratch).startsWith(WORKTREE_PREFIX) || !existsSync(scratch)) continue;
+    let owner = Number.NaN;
+    try {
+      owner = Number.parseInt(readFileSync(join(scratch, OWNER_FILE), 'utf8'), 10);
+    } catch {
+      // No owner recorded: left by an earlier release, whose runs remove their worktree when they end.
+    }
+    if (Number.isInteger(owner) && isAlive(owner)) continue;
+    // The borrowed node_modules is a symlink to a live checkout's: remove the link, never its target.
+    for (const link of findNodeModulesLinks(path)) unlinkSync(link);
+    // Twice --force: a run killed during `git worktree add` leaves the worktree locked ("initializing").
+    git(['worktree', 'remove', '--force', '--force', path], repoRoot);
+    rmSync(scratch, { recursive: true, force: true });
+    removed.push(path);
+  }
+  git(['worktree', 'prune'], repoRoot);
+  return removed;
+}
+
+/** `node_modules` symlinks in the worktree (at its root and one or two levels down, where a project may sit). */
+function findNodeModulesLinks(worktree: string, depth = 0): string[] {
+  const links: string[] = [];
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(worktree, { withFileTypes: true });
+  } catch {
+    return links;
+  }
+  for (const entry of entries) {
+    const path = join(worktree, entry.name);
+    if (entry.name === 'node_modules' && entry.isSymbolicLink()) links.push(path);
+    else if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules' && depth < 2) links.push(...findNodeModulesLinks(path, depth + 1));
+  }
+  return links;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Runs the revision's `cli/main.ts` with tsx. */
@@ -69,10 +134,14 @@ export function synthesizeRevision(options: RevisionSynthOptions): RevisionSynth
     throw new DiffError(`${label}: neither a synth output directory nor a git revision; pass a directory holding manifest.json or a ref such as HEAD or origin/main`);
   }
 
+  removeAbandonedWorktrees(repoRoot);
   const nodeModules = nodeModulesDir();
   const projectInRepo = relative(repoRoot, dirname(nodeModules));
   const projectPath = projectInRepo.startsWith('..') || isAbsolute(projectInRepo) ? relative(repoRoot, cwd) : projectInRepo;
-  const worktree = join(mkdtempSync(join(tmpdir(), 'deploykit-diff-base-')), 'checkout');
+  const scratch = mkdtempSync(join(tmpdir(), WORKTREE_PREFIX));
+  // Written before the worktree exists: a later run tells an abandoned worktree by its dead owner.
+  writeFileSync(join(scratch, OWNER_FILE), `${process.pid}\n`);
+  const worktree = join(scratch, 'checkout');
   const added = git(['worktree', 'add', '--detach', '--quiet', worktree, commit.stdout], repoRoot);
   if (!added.ok) throw new DiffError(`${label}: git worktree add failed (${added.stderr})`);
   const project = join(worktree, projectPath);

@@ -2,11 +2,10 @@
  * Reads a synth output directory through its manifest: per environment, the Terraform JSON
  * (`*.tf.json`) and the Kubernetes objects of every YAML file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { parseDocumentsFast } from '../kubernetes-yaml';
-import type { OutputManifest } from '../synth';
+import { splitDocuments } from '../kubernetes-yaml';
+import { OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../output-manifest';
 import { DiffError } from './diff-error';
 
 /** One environment's output, parsed. */
@@ -23,6 +22,8 @@ export interface EnvironmentOutput {
   readonly fingerprint?: string;
   /** The raw YAML documents of the Kubernetes files, when read from disk. @default - not available */
   readonly kubernetesDocuments?: readonly string[];
+  /** The file each of {@link kubernetesDocuments} comes from, in the same order. @default - not available */
+  readonly kubernetesDocumentFiles?: readonly string[];
 }
 
 /**
@@ -36,15 +37,30 @@ export function changedKubernetesObjects(
   if (!base.kubernetesDocuments || !head.kubernetesDocuments) return [[...base.kubernetes], [...head.kubernetes]];
   const count = new Map<string, number>();
   for (const doc of base.kubernetesDocuments) count.set(doc, (count.get(doc) ?? 0) + 1);
-  const headOnly: string[] = [];
-  for (const doc of head.kubernetesDocuments) {
+  const headOnly: [string, string][] = [];
+  head.kubernetesDocuments.forEach((doc, i) => {
     const n = count.get(doc) ?? 0;
     if (n > 0) count.set(doc, n - 1);
-    else headOnly.push(doc);
-  }
-  const baseOnly = [...count].flatMap(([doc, n]) => Array<string>(n).fill(doc));
-  const parse = (docs: string[]) => parseYamlObjects(docs.join('---\n'), 'kubernetes', 'diff');
-  return [parse(baseOnly), parse(headOnly)];
+    else headOnly.push([doc, head.kubernetesDocumentFiles?.[i] ?? 'kubernetes']);
+  });
+  const baseOnly: [string, string][] = [];
+  base.kubernetesDocuments.forEach((doc, i) => {
+    const n = count.get(doc) ?? 0;
+    if (n > 0) {
+      count.set(doc, n - 1);
+      baseOnly.push([doc, base.kubernetesDocumentFiles?.[i] ?? 'kubernetes']);
+    }
+  });
+  const parse = (side: EnvironmentOutput, docs: [string, string][]) => {
+    try {
+      return docs.flatMap(([doc, file]) => parseKubernetesFile(doc, file));
+    } catch (err) {
+      // Parsed alone, a document is "document 1": read the whole files for an error that counts right.
+      void side.kubernetes;
+      throw err;
+    }
+  };
+  return [parse(base, baseOnly), parse(head, headOnly)];
 }
 
 /** A whole synth output directory, parsed. */
@@ -57,75 +73,42 @@ export function isSynthOutput(dir: string): boolean {
   return existsSync(join(dir, 'manifest.json'));
 }
 
-/** Reads and parses the output in `dir`. @throws DiffError naming the file and the problem. */
+/**
+ * Reads the output in `dir`: the manifest is validated and every file read (parsed on first use).
+ * @throws DiffError naming the file and the problem
+ */
 export function readSynthOutput(dir: string, label: string): SynthOutput {
-  const manifestFile = join(dir, 'manifest.json');
-  let manifest: OutputManifest;
   try {
-    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as OutputManifest;
+    return readOutput(dir);
   } catch (err) {
-    throw new DiffError(`${label}: cannot read ${manifestFile} (${(err as Error).message}); pass a deploykit synth output directory or a git ref`);
+    if (err instanceof OutputInputError) throw new DiffError(`${label}: ${err.message}`);
+    throw err;
   }
-  if (manifest.generator !== 'deploykit' || typeof manifest.environments !== 'object' || manifest.environments === null) {
-    throw new DiffError(`${label}: ${manifestFile} is not a deploykit manifest (generator ${JSON.stringify(manifest.generator)}); pass a deploykit synth output directory`);
-  }
+}
+
+function readOutput(dir: string): SynthOutput {
+  const manifest: OutputManifest = readOutputManifest(dir);
   const environments = new Map<string, EnvironmentOutput>();
   for (const [name, files] of Object.entries(manifest.environments)) {
-    const tfFiles = (files.terraform ?? []).filter((f) => f.endsWith('.tf.json'));
-    const k8sFiles = (files.kubernetes ?? []).filter((f) => /\.ya?ml$/.test(f));
-    const texts = new Map([...tfFiles, ...k8sFiles].map((f) => [f, readText(dir, f, label)]));
+    const tfFiles = files.terraform.filter((f) => f.endsWith('.tf.json'));
+    const k8sFiles = files.kubernetes.filter((f) => /\.ya?ml$/.test(f));
+    const texts = new Map([...tfFiles, ...k8sFiles].map((f) => [f, readOutputFile(dir, f)]));
+    const documents = k8sFiles.map((f) => splitDocuments(texts.get(f) as string));
     let terraform: Record<string, unknown>[] | undefined;
     let kubernetes: Record<string, unknown>[] | undefined;
     environments.set(name, {
       name,
       // Parsed on first use: unchanged environments are never parsed.
       get terraform() {
-        return (terraform ??= tfFiles.map((f) => parseJson(texts.get(f) as string, f, label)));
+        return (terraform ??= tfFiles.map((f) => parseTerraformFile(texts.get(f) as string, join(dir, f))));
       },
       get kubernetes() {
-        return (kubernetes ??= k8sFiles.flatMap((f) => parseYamlObjects(texts.get(f) as string, f, label)));
+        return (kubernetes ??= k8sFiles.flatMap((f) => parseKubernetesFile(texts.get(f) as string, join(dir, f))));
       },
       fingerprint: [...texts].map(([f, text]) => `${f}\u0000${text}`).join('\u0000'),
-      kubernetesDocuments: k8sFiles.flatMap((f) => splitDocuments(texts.get(f) as string)),
+      kubernetesDocuments: documents.flat(),
+      kubernetesDocumentFiles: documents.flatMap((docs, i) => docs.map(() => join(dir, k8sFiles[i]))),
     });
   }
   return { environments };
-}
-
-/** The documents of a YAML stream as text, without separators and blank documents. */
-function splitDocuments(text: string): string[] {
-  return text
-    .split(/^---[ \t]*$/m)
-    .map((d) => d.replace(/^\n+/, ''))
-    .filter((d) => d.trim() !== '');
-}
-
-function readText(dir: string, file: string, label: string): string {
-  try {
-    return readFileSync(join(dir, file), 'utf8');
-  } catch (err) {
-    throw new DiffError(`${label}: cannot read ${file} (${(err as Error).message.split('\n')[0]}); synthesize the output again`);
-  }
-}
-
-function parseJson(text: string, file: string, label: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (err) {
-    throw new DiffError(`${label}: cannot read ${file} (${(err as Error).message.split('\n')[0]}); synthesize the output again`);
-  }
-}
-
-function parseYamlObjects(text: string, file: string, label: string): Record<string, unknown>[] {
-  const objects: Record<string, unknown>[] = [];
-  const fast = parseDocumentsFast(text);
-  if (fast) return fast.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
-  for (const doc of parseAllDocuments(text)) {
-    if ('errors' in doc && doc.errors.length > 0) {
-      throw new DiffError(`${label}: ${file} is not valid YAML (${doc.errors[0].message.split('\n')[0]}); synthesize the output again`);
-    }
-    const value: unknown = doc.toJS();
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) objects.push(value as Record<string, unknown>);
-  }
-  return objects;
 }

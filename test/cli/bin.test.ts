@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from '../../cli/synth';
 import { defineEnvironments } from '../../config';
@@ -24,5 +25,46 @@ describe('bin/deploykit.js', () => {
     expect(run.stdout.length).toBeGreaterThan(65536);
     expect(JSON.parse(run.stdout).totals.changed).toBeGreaterThan(0);
     expect(run.status).toBe(1);
+  }, 120_000);
+});
+
+describe('bin/deploykit.js with a definitions module that keeps a handle open', () => {
+  test('exits when done, without cutting off large output to a slow pipe', () => {
+    const root = tempDir();
+    const input = exampleInput();
+    for (let i = 1; i <= 6; i++) {
+      input.services[`extra-${i}`] = { ...input.services['company-web'], ingressFromNamespaces: [] };
+      for (const env of input.environments) env.services[`extra-${i}`] = {};
+    }
+    for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
+    synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
+    synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });
+    writeFileSync(join(root, 'definitions.json'), JSON.stringify(input));
+    // A module that keeps the event loop alive forever, as a module with a metrics timer or an open client would.
+    writeFileSync(join(root, 'definitions.js'), "setInterval(() => {}, 60_000);\nmodule.exports = { default: require('./definitions.json') };\n");
+    const command =
+      `"${process.execPath}" "${bin}" diff --base "${join(root, 'a')}" --head "${join(root, 'b')}" --config "${join(root, 'definitions.js')}" ` +
+      `--format json --fail-on any | (sleep 1; cat)`;
+    const started = Date.now();
+    const run = spawnSync('bash', ['-o', 'pipefail', '-c', command], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 90_000 });
+    expect(run.signal).toBeNull();
+    expect(Date.now() - started).toBeLessThan(90_000);
+    expect(run.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(run.stdout).totals.changed).toBeGreaterThan(0);
+    expect(run.status).toBe(1);
+  }, 120_000);
+
+  test('synth with such a module exits 0 once the output is written', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'definitions.json'), JSON.stringify(exampleInput()));
+    writeFileSync(join(root, 'definitions.js'), "setInterval(() => {}, 60_000);\nmodule.exports = { default: require('./definitions.json') };\n");
+    const run = spawnSync(process.execPath, [bin, 'synth', '--config', join(root, 'definitions.js'), '--out', join(root, 'dist'), '--no-pipelines'], {
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`deploykit synth → ${join(root, 'dist')}/`);
+    expect(JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8')).generator).toBe('deploykit');
   }, 120_000);
 });

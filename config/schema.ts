@@ -90,8 +90,48 @@ const resourceAmounts = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // Services
 
+/**
+ * Names construct ids cannot take: the construct tree keeps children in a plain object, so a child
+ * named like an `Object.prototype` member (`constructor`) clashes with it.
+ */
+const RESERVED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Keys of the service catalogue and of each environment's `services`. */
-export const serviceNameSchema = dnsLabel('service name');
+export const serviceNameSchema = dnsLabel('service name').refine((name) => !RESERVED_NAMES.has(name), {
+  error: (iss) => `(${show(iss.input)}) is a reserved name (a built-in property of JavaScript objects); choose another service name`,
+});
+
+/**
+ * A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of 1–63 letters,
+ * digits, `-`, `_` and `.`, alphanumeric at both ends.
+ */
+export const LABEL_KEY_REGEX =
+  /^(?:(?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** A Kubernetes label value: empty, or 1–63 letters, digits, `-`, `_` and `.`, alphanumeric at both ends. */
+export const LABEL_VALUE_REGEX = /^((?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+const labelKey = pattern(
+  LABEL_KEY_REGEX,
+  'a Kubernetes label key',
+  'use an optional DNS prefix and "/", then 1–63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (e.g. "example.com/role")',
+);
+const labelValue = pattern(
+  LABEL_VALUE_REGEX,
+  'a Kubernetes label value',
+  'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+);
+
+/** An AWS tag key: 1–128 characters, not starting with "aws:" (AWS reserves that prefix). */
+const tagKey = z
+  .string({ error: typeError('a string') })
+  .min(1, { error: 'is not a tag key: it is empty; give the tag a name' })
+  .max(128, { error: (iss) => `(${show(iss.input)}) is too long for a tag key: at most 128 characters; shorten it` })
+  .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+    error: (iss) => `(${show(iss.input)}) starts with "aws:", a prefix AWS reserves for its own tags; drop or rename the prefix`,
+  });
+const tagValue = z
+  .string({ error: typeError('a string') })
+  .max(256, { error: (iss) => `(${show(iss.input)}) is too long for a tag value: at most 256 characters; shorten it` });
 
 const autoscalingShape = {
   minReplicas: integer(1, 1000).describe('Fewest replicas the HorizontalPodAutoscaler keeps.'),
@@ -146,7 +186,12 @@ function serviceShape() {
       })
       .default({})
       .describe('Where the image comes from.'),
-    namespace: dnsLabel('namespace').optional().describe('Kubernetes namespace. @default - the service name'),
+    namespace: dnsLabel('namespace')
+      .refine((ns) => !isSharedNamespace(ns), {
+        error: (iss) => `(${show(iss.input)}) is a namespace Kubernetes uses for itself; give the service its own namespace`,
+      })
+      .optional()
+      .describe('Kubernetes namespace; never "default" or a "kube-" namespace. @default - the service name'),
     containerPort: port().default(8080).describe('Port the container listens on. @default 8080'),
     servicePort: port().default(80).describe('Port the Kubernetes Service exposes. @default 80'),
     additionalPorts: z
@@ -219,6 +264,11 @@ function serviceShape() {
   };
 }
 
+/** Namespaces a service must not run in: `default` and the `kube-` namespaces Kubernetes uses itself. */
+export function isSharedNamespace(namespace: string): boolean {
+  return namespace === 'default' || namespace.startsWith('kube-');
+}
+
 const SECRET_NAME_HINT = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** A complete service definition (catalogue entry, or catalogue entry merged with an override). */
@@ -242,6 +292,15 @@ export const serviceSchema = z.strictObject(serviceShape()).superRefine((svc, ct
       ['autoscaling'],
       `'minReplicas' (${svc.autoscaling.minReplicas}) must be <= 'maxReplicas' (${svc.autoscaling.maxReplicas}); raise maxReplicas or lower minReplicas`,
     );
+  }
+  if (svc.autoscaling && CPU_QUANTITY_REGEX.test(svc.resources.requests.cpu) && cpuMillicores(svc.resources.requests.cpu) === 0) {
+    issue(
+      ['resources', 'requests'],
+      `'cpu' (${show(svc.resources.requests.cpu)}) is zero while 'autoscaling' scales on CPU utilisation, a percentage of the request that is undefined for zero; request the CPU the service needs, e.g. "100m"`,
+    );
+  }
+  if (svc.ingress?.scheme === 'internet-facing' && svc.ingress.certificateArn === undefined) {
+    issue(['ingress'], `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`);
   }
   if (svc.autoscaling && svc.replicas !== undefined) {
     issue(
@@ -347,12 +406,12 @@ const nodeGroupSchema = z
     maxUnavailablePercent: integer(1, 100, ' (percent)')
       .default(33)
       .describe('Share of nodes a node-group update may take down at once. @default 33'),
-    labels: z.record(z.string(), z.string()).default({}).describe('Kubernetes labels on the nodes. @default {}'),
+    labels: z.record(labelKey, labelValue).default({}).describe('Kubernetes labels on the nodes (valid label keys and values). @default {}'),
     taints: z
       .array(
         z.strictObject({
-          key: z.string().min(1),
-          value: z.string().optional(),
+          key: labelKey,
+          value: labelValue.optional(),
           effect: oneOf(['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE']),
         }),
       )
@@ -450,7 +509,10 @@ const environmentSchema = z.strictObject({
         ),
     })
     .default({}),
-  tags: z.record(z.string(), z.string()).default({}).describe('Extra AWS tags on every resource. @default {}'),
+  tags: z
+    .record(tagKey, tagValue)
+    .default({})
+    .describe('Extra AWS tags on every resource; keys 1–128 characters, not starting with "aws:". @default {}'),
   services: z
     .record(serviceNameSchema, serviceOverrideSchema)
     .default({})

@@ -15,10 +15,10 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word` (case-insensitively), or undefined when none is close: within a
- * third of the word's length, at least 1 and at most 3 edits.
+ * third of the word's length, at least 2 and at most 3 edits.
  */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = Math.min(3, Math.max(2, Math.ceil(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -72,7 +72,11 @@ function loadFailure(err: unknown, path: string): string {
   if (!(err instanceof Error)) return String(err);
   const lines = err.message.split('\n');
   if (lines[0].startsWith('Transform failed')) {
-    const located = lines.slice(1).filter((l) => l.trim() !== '').map((l) => l.replace(/: ERROR: /, ': '));
+    // esbuild counts columns from 0; editors and compilers from 1.
+    const located = lines
+      .slice(1)
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.replace(/:(\d+):(\d+): ERROR: /, (_m, line: string, col: string) => `:${line}:${Number(col) + 1}: `));
     if (located.length > 0) return `syntax error: ${located.join('; ')}`;
   }
   if (err instanceof SyntaxError && err.stack) {

@@ -44,7 +44,10 @@ function rebuildIfStale() {
   if (built >= newest) return;
   process.stderr.write(built ? 'deploykit: sources changed since the last build; rebuilding\n' : 'deploykit: building\n');
   const result = require('node:child_process').spawnSync(process.execPath, [builder], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) process.exit(2);
+  if (result.status !== 0) {
+    process.stderr.write('deploykit: the build failed (see above); fix the sources or run `npm run build`\n');
+    process.exit(3);
+  }
 }
 
 function load() {
@@ -53,7 +56,7 @@ function load() {
     source = fs.readFileSync(bundle, 'utf8');
   } catch {
     process.stderr.write('deploykit: build/ is missing; run `npm run build` first (npm run synth does it for you)\n');
-    process.exit(2);
+    process.exit(3);
   }
   let cachedData;
   try {
@@ -82,6 +85,15 @@ function writeCache(script) {
   }
 }
 
+// A reader that stops early (`deploykit check | head -1`) closes the pipe: stop writing, quietly.
+// The exit code stays the command's own.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    stream.destroy();
+  });
+}
+
 rebuildIfStale();
 const { main, saveCache } = load();
 /**
@@ -99,7 +111,14 @@ function exitWhenFlushed(code) {
   process.stderr.write('', done);
 }
 
-main(process.argv.slice(2)).then((code) => {
-  saveCache();
-  exitWhenFlushed(code);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    saveCache();
+    exitWhenFlushed(code);
+  },
+  (err) => {
+    const trace = process.env.DEPLOYKIT_DEBUG ? `\n${err && err.stack}` : '; rerun with DEPLOYKIT_DEBUG=1 to see the stack trace';
+    process.stderr.write(`deploykit: internal error: ${err && err.message}${trace}\n`);
+    exitWhenFlushed(3);
+  },
+);

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { formatCidr, parseCidr, subnet } from './cidr';
 import { ConfigError } from './config-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
-import { clusterIssues, crossEnvironmentIssues, networkIssues, runnerIssues, serviceIssues, type RawIssue } from './rules';
+import { reservedKeyIssues } from './input-keys';
+import { clusterIssues, crossEnvironmentIssues, networkIssues, regionIssues, runnerIssues, serviceIssues, type RawIssue } from './rules';
 import {
   definitionsSchema,
   serviceNameSchema,
@@ -48,6 +49,7 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
   };
   const addRaw = (list: RawIssue[]) => list.forEach((r) => issues.push(...toConfigIssue(customIssue(r), envNames)));
 
+  addRaw(reservedKeyIssues(input));
   const root = rootSchema.safeParse(input, PARSE);
   if (!root.success) add(root.error.issues);
 
@@ -75,21 +77,23 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
     for (const [name, override] of Object.entries(rawServices)) {
       const at = ['environments', i, 'services', name];
       // A service outside the catalogue is defined inline: the merged parse validates it whole.
-      const merged = mergeOverride(rawCatalogue[name] ?? {}, override);
+      const inCatalogue = Object.hasOwn(rawCatalogue, name);
+      const merged = mergeOverride(inCatalogue ? rawCatalogue[name] : {}, override);
       const parsed = serviceSchema.safeParse(merged, PARSE);
       if (parsed.success) services.push(resolveService(name, parsed.data));
-      else add(parsed.error.issues.filter((iss) => !(name in rawCatalogue && catalogueIssues.has(issueKey(iss)))), at);
+      else add(parsed.error.issues.filter((iss) => !(inCatalogue && catalogueIssues.has(issueKey(iss)))), at);
     }
     const at = ['environments', i];
     if (parsedEnv.success) {
       const env = resolveEnvironment(parsedEnv.data as ParsedEnvironment, services);
-      addRaw([...networkIssues(env, at), ...clusterIssues(env, at), ...serviceIssues(env, at), ...runnerIssues(env, root.data?.ci, at)]);
+      addRaw([...regionIssues(env, at), ...networkIssues(env, at), ...clusterIssues(env, at), ...serviceIssues(env, at), ...runnerIssues(env, root.data?.ci, at)]);
       environments.push(env);
       envIndexes.push(i);
     } else {
       // Salvage the fields that are valid, so their own rules still report in this run.
       const part = salvage(rawEnv);
       const env = resolveEnvironment({ region: 'ap-east-1', ...part, name: part.name ?? envNames[i] ?? '' } as ParsedEnvironment, services);
+      if (part.region) addRaw(regionIssues(env, at));
       if (part.network) addRaw(networkIssues(env, at));
       if (part.cluster) addRaw(clusterIssues(env, at));
       addRaw(serviceIssues(env, at));

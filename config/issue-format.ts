@@ -12,10 +12,49 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** A value as it appears in messages: strings quoted, everything else as JSON, long values cut. */
+/**
+ * A value as it appears in messages: strings quoted, everything else as JSON, long values cut.
+ * Never throws: values JSON cannot hold (BigInt, functions, symbols, cycles) are described instead.
+ */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'undefined' : JSON.stringify(value);
+  const text = describe(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return value.name ? `function ${value.name}` : 'a function';
+    case 'symbol':
+      return value.toString();
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+    default:
+      break;
+  }
+  // The objects from the root to the one being written: a value already among them is a cycle.
+  const ancestors: unknown[] = [];
+  try {
+    return JSON.stringify(value, function (this: unknown, _key, v: unknown) {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (typeof v === 'function') return v.name ? `[function ${v.name}]` : '[function]';
+      if (typeof v === 'symbol') return `[${v.toString()}]`;
+      if (typeof v === 'number' && !Number.isFinite(v)) return `[${String(v)}]`;
+      if (typeof v === 'object' && v !== null) {
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(v)) return '[circular]';
+        ancestors.push(v);
+      }
+      return v;
+    });
+  } catch (err) {
+    // A getter or toJSON that throws: name the type rather than fail the whole report.
+    return `a value that cannot be shown (${(err as Error).message})`;
+  }
 }
 
 /** A custom issue whose message already names its fields (it is not prefixed with the last path element). */

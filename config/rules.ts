@@ -3,9 +3,11 @@
  * environment's tier, environments against each other. Each returns issues; none throws.
  */
 import { contains, formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from './cidr';
+import { AWS_REGIONS } from './aws-regions';
+import { closestMatch } from './closest-match';
 import { show, type ConfigIssue } from './issue-format';
-import { IMAGE_DIGEST_REGEX, IMAGE_TAG_REGEX } from './schema';
-import { clusterName, stateKey } from './naming';
+import { IMAGE_DIGEST_REGEX, IMAGE_TAG_REGEX, isSharedNamespace } from './schema';
+import { clusterName, namespaceName, stateKey } from './naming';
 import type { Definitions, EnvironmentDefinition } from './types';
 
 /** An issue before its path is formatted: path elements relative to the definitions root. */
@@ -14,13 +16,31 @@ export interface RawIssue {
   readonly message: string;
 }
 
+/** Region rules: the environment's region and its state bucket's region are real AWS regions. */
+export function regionIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const check = (region: string | undefined, path: (string | number)[], field: string) => {
+    if (region === undefined || AWS_REGIONS.includes(region)) return;
+    const near = closestMatch(region, AWS_REGIONS);
+    issues.push({
+      path,
+      message: `'${field}' (${show(region)}) is not an AWS region; ${near ? `did you mean ${show(near)}? ` : ''}use one of the regions listed in config/aws-regions.ts, e.g. "us-east-1" or "eu-west-1"`,
+    });
+  };
+  check(env.region, at, 'region');
+  if (env.state?.region !== env.region) check(env.state?.region, [...at, 'state'], 'region');
+  return issues;
+}
+
 /** Network rules: zones in the region, address ranges valid, subnets inside the VPC and disjoint. */
 export function networkIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
   const issues: RawIssue[] = [];
   const net = env.network;
   const where = [...at, 'network'];
+  // Zones are checked against a real region only; an unknown region is reported once, by regionIssues.
+  const knownRegion = AWS_REGIONS.includes(env.region);
   net.availabilityZones.forEach((zone, i) => {
-    if (!(zone.startsWith(env.region) && /^[a-z]$/.test(zone.slice(env.region.length)))) {
+    if (knownRegion && !(zone.startsWith(env.region) && /^[a-z]$/.test(zone.slice(env.region.length)))) {
       issues.push({
         path: where,
         message: `'availabilityZones[${i}]' (${show(zone)}) is not a zone of region ${show(env.region)}; use ${show(`${env.region}a`)}, ${show(`${env.region}b`)}, …`,
@@ -90,7 +110,12 @@ export function clusterIssues(env: EnvironmentDefinition, at: (string | number)[
   }
   env.cluster.publicAccessCidrs.forEach((cidr, i) => {
     const block = parseCidr(cidr);
-    if (block && !isNetworkAddress(block)) {
+    if (block && block.prefixLength === 0) {
+      issues.push({
+        path: where,
+        message: `'publicAccessCidrs[${i}]' (${show(cidr)}) opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
+      });
+    } else if (block && !isNetworkAddress(block)) {
       issues.push({
         path: where,
         message: `'publicAccessCidrs[${i}]' (${show(cidr)}) is not a network address (host bits are set); use ${show(formatCidr(networkOf(block)))}`,
@@ -132,10 +157,19 @@ export function runnerIssues(
   }));
 }
 
-/** Service rules that depend on the environment: mutable tags outside development. */
+/**
+ * Service rules that depend on the environment or the service's name: mutable tags outside
+ * development, a namespace derived from a name Kubernetes uses itself.
+ */
 export function serviceIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
   const issues: RawIssue[] = [];
   for (const svc of env.services) {
+    if (svc.namespace === undefined && isSharedNamespace(namespaceName(svc))) {
+      issues.push({
+        path: [...at, 'services', svc.name],
+        message: `'namespace' is not set, so the service would run in the namespace ${show(namespaceName(svc))} that Kubernetes uses for itself; set namespace to one of its own`,
+      });
+    }
     if (svc.image.tag === 'latest' && env.tier !== 'development') {
       issues.push({
         path: [...at, 'services', svc.name, 'image'],
@@ -217,13 +251,12 @@ export function imageTagIssues(envs: readonly EnvironmentDefinition[], tag: stri
   if (!IMAGE_TAG_REGEX.test(tag)) {
     issues.push({ path: '--image-tag', message: `(${show(tag)}) is not an image tag; use letters, digits, ".", "_" and "-", at most 128 characters` });
   }
-  for (const env of envs) {
-    if (tag === 'latest' && env.tier !== 'development') {
-      issues.push({
-        path: '--image-tag',
-        message: `("latest") is refused for ${env.name} (a ${env.tier} environment); pass the commit SHA`,
-      });
-    }
+  if (tag === 'latest') {
+    // Every ECR repository deploykit creates has immutable tags: a second push of "latest" fails.
+    issues.push({
+      path: '--image-tag',
+      message: `("latest") is refused: the ECR repositories have immutable tags, so "latest" could be pushed only once; pass the commit SHA`,
+    });
   }
   return issues;
 }

@@ -39,10 +39,6 @@ export const HTTP_PATH_REGEX = /^\/[A-Za-z0-9._~!+,;=:@/%-]*$/;
 export const STATE_KEY_REGEX = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 /** An AWS tag key (1–128) or value (0–256): letters, digits, spaces and `_ . : / = + - @` (AWS's own set, no `$ { }` Terraform would interpolate). */
 export const AWS_TAG_REGEX = /^[\p{L}\p{N} _.:/=+@-]*$/u;
-/** A Kubernetes label or taint key: an optional DNS prefix and '/', then a name of at most 63 characters. */
-export const LABEL_KEY_REGEX = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-/** A Kubernetes label or taint value: empty, or at most 63 letters, digits and `. _ -`, alphanumeric at both ends. */
-export const LABEL_VALUE_REGEX = /^((?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)?$/;
 /** A key inside a Kubernetes Secret: letters, digits and `. _ -`. */
 export const SECRET_KEY_REGEX = /^[A-Za-z0-9._-]{1,253}$/;
 /** A GitLab project path, `group/project` or `group/subgroup/project`. */
@@ -109,8 +105,46 @@ const resourceAmounts = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // Services
 
+/**
+ * Names construct ids cannot take: the construct tree keeps children in a plain object, so a child
+ * named like an `Object.prototype` member (`constructor`) clashes with it.
+ */
+const RESERVED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Keys of the service catalogue and of each environment's `services`. */
-export const serviceNameSchema = dnsLabel('service name');
+export const serviceNameSchema = dnsLabel('service name').refine((name) => !RESERVED_NAMES.has(name), {
+  error: (iss) => `(${show(iss.input)}) is a reserved name (a built-in property of JavaScript objects); choose another service name`,
+});
+
+/**
+ * A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of 1–63 letters,
+ * digits, `-`, `_` and `.`, alphanumeric at both ends.
+ */
+export const LABEL_KEY_REGEX =
+  /^(?:(?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** A Kubernetes label value: empty, or 1–63 letters, digits, `-`, `_` and `.`, alphanumeric at both ends. */
+export const LABEL_VALUE_REGEX = /^((?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+const labelKey = pattern(
+  LABEL_KEY_REGEX,
+  'a Kubernetes label key',
+  'use an optional DNS prefix and "/", then 1–63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (e.g. "example.com/role")',
+);
+const labelValue = pattern(
+  LABEL_VALUE_REGEX,
+  'a Kubernetes label value',
+  'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+);
+
+/** An AWS tag key: 1–128 characters, not starting with "aws:" (AWS reserves that prefix). */
+const tagKey = pattern(AWS_TAG_REGEX, 'an AWS tag key', 'use letters, digits, spaces and "_ . : / = + - @"')
+  .min(1, { error: 'is not a tag key: it is empty; give the tag a name' })
+  .max(128, { error: (iss) => `(${show(iss.input)}) is too long for a tag key: at most 128 characters; shorten it` })
+  .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+    error: (iss) => `(${show(iss.input)}) starts with "aws:", a prefix AWS reserves for its own tags; drop or rename the prefix`,
+  });
+const tagValue = pattern(AWS_TAG_REGEX, 'an AWS tag value', 'use letters, digits, spaces and "_ . : / = + - @"')
+  .max(256, { error: (iss) => `(${show(iss.input)}) is too long for a tag value: at most 256 characters; shorten it` });
 
 const autoscalingShape = {
   minReplicas: integer(1, 1000).describe('Fewest replicas the HorizontalPodAutoscaler keeps.'),
@@ -165,7 +199,12 @@ function serviceShape() {
       })
       .default({})
       .describe('Where the image comes from.'),
-    namespace: dnsLabel('namespace').optional().describe('Kubernetes namespace. @default - the service name'),
+    namespace: dnsLabel('namespace')
+      .refine((ns) => !isSharedNamespace(ns), {
+        error: (iss) => `(${show(iss.input)}) is a namespace Kubernetes uses for itself; give the service its own namespace`,
+      })
+      .optional()
+      .describe('Kubernetes namespace; never "default" or a "kube-" namespace. @default - the service name'),
     containerPort: port().default(8080).describe('Port the container listens on. @default 8080'),
     servicePort: port().default(80).describe('Port the Kubernetes Service exposes. @default 80'),
     additionalPorts: z
@@ -238,6 +277,11 @@ function serviceShape() {
   };
 }
 
+/** Namespaces a service must not run in: `default` and the `kube-` namespaces Kubernetes uses itself. */
+export function isSharedNamespace(namespace: string): boolean {
+  return namespace === 'default' || namespace.startsWith('kube-');
+}
+
 const SECRET_NAME_HINT = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** A complete service definition (catalogue entry, or catalogue entry merged with an override). */
@@ -261,6 +305,15 @@ export const serviceSchema = z.strictObject(serviceShape()).superRefine((svc, ct
       ['autoscaling'],
       `'minReplicas' (${svc.autoscaling.minReplicas}) must be <= 'maxReplicas' (${svc.autoscaling.maxReplicas}); raise maxReplicas or lower minReplicas`,
     );
+  }
+  if (svc.autoscaling && CPU_QUANTITY_REGEX.test(svc.resources.requests.cpu) && cpuMillicores(svc.resources.requests.cpu) === 0) {
+    issue(
+      ['resources', 'requests'],
+      `'cpu' (${show(svc.resources.requests.cpu)}) is zero while 'autoscaling' scales on CPU utilisation, a percentage of the request that is undefined for zero; request the CPU the service needs, e.g. "100m"`,
+    );
+  }
+  if (svc.ingress?.scheme === 'internet-facing' && svc.ingress.certificateArn === undefined) {
+    issue(['ingress'], `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`);
   }
   if (svc.autoscaling && svc.replicas !== undefined) {
     issue(
@@ -349,12 +402,6 @@ export const serviceOverrideSchema = (() => {
 // ---------------------------------------------------------------------------------------------
 // Environments
 
-const labelKey = pattern(LABEL_KEY_REGEX, 'a Kubernetes label key', 'use an optional "prefix.example.com/" and a name of letters, digits, ".", "_" and "-"');
-const labelValue = pattern(LABEL_VALUE_REGEX, 'a Kubernetes label value', 'use at most 63 letters, digits, ".", "_" and "-"');
-const awsTag = (what: string, max: number) =>
-  pattern(AWS_TAG_REGEX, `an AWS tag ${what}`, 'use letters, digits, spaces and "_ . : / = + - @"').max(max, {
-    error: (iss) => `(${show(iss.input)}) is longer than ${max} characters; shorten it`,
-  });
 
 const nodeGroupSchema = z
   .strictObject({
@@ -373,10 +420,7 @@ const nodeGroupSchema = z
     maxUnavailablePercent: integer(1, 100, ' (percent)')
       .default(33)
       .describe('Share of nodes a node-group update may take down at once. @default 33'),
-    labels: z
-      .record(labelKey, labelValue)
-      .default({})
-      .describe('Kubernetes labels on the nodes. @default {}'),
+    labels: z.record(labelKey, labelValue).default({}).describe('Kubernetes labels on the nodes (valid label keys and values). @default {}'),
     taints: z
       .array(
         z.strictObject({
@@ -483,9 +527,9 @@ const environmentSchema = z.strictObject({
     })
     .default({}),
   tags: z
-    .record(awsTag('key', 128).min(1, { error: 'is empty; give the tag a key' }), awsTag('value', 256))
+    .record(tagKey, tagValue)
     .default({})
-    .describe('Extra AWS tags on every resource. @default {}'),
+    .describe('Extra AWS tags on every resource; keys 1–128 characters, not starting with "aws:". @default {}'),
   services: z
     .record(serviceNameSchema, serviceOverrideSchema)
     .default({})

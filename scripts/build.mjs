@@ -64,7 +64,9 @@ await build({
   define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(sourceHash()) },
 });
 
-// Warm the code cache (bin/deploykit.js writes build/cli.js.cache on its first run).
+// Warm the code cache (bin/deploykit.js writes build/cli.js.cache on its first run). The warm-up
+// synthesizes the built-in example; when that fails (e.g. while the example is being edited), the
+// command the user runs next reports the same problem under its own name, so it is not printed here.
 const out = mkdtempSync(join(tmpdir(), 'deploykit-build-'));
 const warm = spawnSync(process.execPath, [join(root, 'bin', 'deploykit.js'), 'synth', '--out', join(out, 'dist'), '--quiet'], {
   cwd: out,
@@ -72,6 +74,6 @@ const warm = spawnSync(process.execPath, [join(root, 'bin', 'deploykit.js'), 'sy
   env: { ...process.env, DEPLOYKIT_CODE_CACHE: 'write' },
 });
 rmSync(out, { recursive: true, force: true });
-if (warm.status !== 0) {
+if (warm.status !== 0 && process.env.DEPLOYKIT_DEBUG) {
   process.stderr.write(`build: warming the code cache failed (the build itself is fine):\n${warm.stderr}`);
 }

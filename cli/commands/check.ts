@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { ConfigError, DefinitionsFileError, loadDefinitions } from '../../config';
+import { loadDefinitions } from '../../config';
 import type { Command } from '../main';
 import { UsageError } from '../usage-error';
 
@@ -22,7 +22,7 @@ export const checkCommand: Command = {
   --severity <level>    lowest severity that fails the run: error or warning (default: error)
   --list-rules          print the rules instead of checking
 
-Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usage or other error.`,
+The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
   options: {
     env: { type: 'string', multiple: true },
     config: { type: 'string' },
@@ -53,24 +53,14 @@ Exit codes: 0 no unsuppressed finding at or above --severity, 1 findings, 2 usag
     if (format === 'markdown') throw new UsageError('--format markdown is only for --list-rules; use table, json, sarif or codequality');
 
     const { runCheck } = require('../check/run-check') as typeof import('../check/run-check');
-    const { CheckInputError } = require('../check/context') as typeof import('../check/context');
-    let report;
-    try {
-      const defs = loadDefinitions(values.config as string | undefined);
-      report = runCheck(defs, {
-        environments: values.env as string[] | undefined,
-        dir: values.dir as string | undefined,
-        projectRoot: values['project-dir'] as string,
-        imageTag: values['image-tag'] as string | undefined,
-        configFile: values.config as string | undefined,
-      });
-    } catch (err) {
-      if (err instanceof ConfigError || err instanceof DefinitionsFileError || err instanceof CheckInputError) {
-        process.stderr.write(`deploykit check: ${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const defs = loadDefinitions(values.config as string | undefined);
+    const report = runCheck(defs, {
+      environments: values.env as string[] | undefined,
+      dir: values.dir as string | undefined,
+      projectRoot: values['project-dir'] as string,
+      imageTag: values['image-tag'] as string | undefined,
+      configFile: values.config as string | undefined,
+    });
     const dir = values.dir as string | undefined;
     const prefix = dir === undefined ? undefined : relative(process.cwd(), dir).split('\\').join('/') || '.';
     if (format === 'json') process.stdout.write((require('../check/format/json') as typeof import('../check/format/json')).formatJson(report));

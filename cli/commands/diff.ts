@@ -1,12 +1,8 @@
-import { ConfigError, DefinitionsFileError } from '../../config';
 import { buildDiffReport } from '../diff/build-report';
-import { DiffError } from '../diff/diff-error';
 import { hasChanges, type DiffReport } from '../diff/report';
 import { renderMarkdown } from '../diff/render-markdown';
 import { renderText } from '../diff/render-text';
 import type { Command } from '../main';
-import { OutputDirectoryError } from '../output-directory';
-import { OutputInputError } from '../output-manifest';
 import { UsageError } from '../usage-error';
 
 const FORMATS = ['markdown', 'json', 'text'] as const;
@@ -33,7 +29,7 @@ export const diffCommand: Command = {
   --format <format>   markdown (merge-request note), text or json (default: markdown)
   --fail-on <what>    exit 1 when the report has risky changes, or any change (default: never)
 
-Exit codes: 0 no changes or allowed, 1 --fail-on hit, 2 error.`,
+The gate: exit 1 when --fail-on is hit.`,
   options: {
     base: { type: 'string' },
     head: { type: 'string' },
@@ -51,22 +47,13 @@ Exit codes: 0 no changes or allowed, 1 --fail-on hit, 2 error.`,
       throw new UsageError(`--fail-on must be risky or any, not ${JSON.stringify(failOn)}`);
     }
     if (typeof values.base !== 'string' || values.base === '') throw new UsageError('--base is required: a synth output directory or a git ref such as origin/main');
-    let report: DiffReport;
-    try {
-      report = buildDiffReport({
-        base: values.base,
-        head: values.head as string | undefined,
-        environments: values.env as string[] | undefined,
-        imageTag: values['image-tag'] as string | undefined,
-        config: values.config as string | undefined,
-      });
-    } catch (err) {
-      if (err instanceof DiffError || err instanceof ConfigError || err instanceof DefinitionsFileError || err instanceof OutputDirectoryError || err instanceof OutputInputError) {
-        process.stderr.write(`deploykit diff: ${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const report = buildDiffReport({
+      base: values.base,
+      head: values.head as string | undefined,
+      environments: values.env as string[] | undefined,
+      imageTag: values['image-tag'] as string | undefined,
+      config: values.config as string | undefined,
+    });
     const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'text' ? renderText(report) : renderMarkdown(report);
     process.stdout.write(text);
     return diffExitCode(report, failOn as (typeof FAIL_ON)[number] | undefined);

@@ -59,14 +59,14 @@ describe('deploykit check', () => {
     expect(report.findings[0].upstream).toContainEqual({ tool: 'Checkov', id: 'CKV_AWS_39' });
   });
 
-  test('publicAccessCidrs ["0.0.0.0/0"] in production is refused by synth (exit 2), and such output fails with DK-TF-003 and DK-TF-004', async () => {
+  test('publicAccessCidrs ["0.0.0.0/0"] in production is refused when the definitions load (exit 1), and such output fails with DK-TF-003 and DK-TF-004', async () => {
     const input = exampleInput();
     Object.assign(input.environments[2].cluster, { endpointAccess: 'public-and-private', publicAccessCidrs: ['0.0.0.0/0'] });
     const file = join(root, 'open-prod.json');
     writeFileSync(file, JSON.stringify(input));
     const refused = await runCli('check', '--config', file, '--env', 'prod');
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("'publicAccessCidrs' contains \"0.0.0.0/0\"");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`prod.cluster: 'publicAccessCidrs[0]' ("0.0.0.0/0") opens the Kubernetes API to the whole internet`);
 
     const dir = openEndpointOutput();
     const report = runCheck(exampleDefs(), { dir, environments: ['prod'], now: NOW });
@@ -126,10 +126,10 @@ describe('deploykit check', () => {
     expect(run.results[0].locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^prod\/aws_eks_cluster\./);
   });
 
-  test('exit codes: 2 for a bad option, an unknown environment or a missing synth output', async () => {
+  test('exit codes: 2 for a bad option or a missing synth output, 1 for an unknown environment (invalid definitions)', async () => {
     expect((await runCli('check', '--format', 'xml')).code).toBe(2);
     const unknown = await runCli('check', '--env', 'qa');
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--env: ("qa") is not a defined environment');
     const empty = join(tempDir(), 'empty');
     mkdirSync(empty);

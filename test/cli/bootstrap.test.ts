@@ -66,7 +66,7 @@ describe('deploykit bootstrap', () => {
     [['bootstrap'], "deploykit bootstrap: '--out' is required; name the directory to write, e.g. --out bootstrap"],
     [['bootstrap', '--out', 'x', '--backend', 'consul'], `deploykit bootstrap: '--backend' ("consul") must be 'local' or 's3'`],
     [['bootstrap', '--out', 'x', '--account', '12345'], `deploykit bootstrap: '--account' ("12345") is not an AWS account id; use the 12 digits`],
-    [['bootstrap', '--out', 'x', 'extra'], "deploykit bootstrap: unexpected argument 'extra'; options start with --"],
+    [['bootstrap', '--out', 'x', 'extra'], 'deploykit bootstrap: unexpected argument "extra"; this command takes only options (see --help)'],
   ])('refuses %j with a usage error', async (args, message) => {
     const result = await runCli(...args);
     expect(result.code).toBe(2);

@@ -89,7 +89,7 @@ describe('the output directory', () => {
     const held = await startHeldAt('before-swap', ['synth', '--out', out, '--no-pipelines', '--quiet']);
 
     const refused = await runCli('synth', '--out', out, '--no-pipelines', '--quiet');
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
       new RegExp(`^deploykit synth: --out ${out} is being written by another deploykit run \\(pid ${held.pid} on .+, since .+\\); wait for it to finish, or remove ${dirname(out)}/\\.dist\\.lock if that process no longer runs\\n$`),
     );
@@ -140,7 +140,7 @@ describe('the output directory', () => {
     const before = snapshot(out);
     writeFileSync(join(root, 'not-a-dir'), 'x');
     const result = await runCli('synth', '--out', out, '--pipelines-dir', join(root, 'not-a-dir'), '--quiet');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^deploykit synth: cannot write ${join(root, 'not-a-dir')}/\\.gitlab-ci\\.yml \\(.*\\); nothing was changed\\n$`));
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(root).sort()).toEqual(['dist', 'not-a-dir']);
@@ -159,7 +159,7 @@ describe('the output directory', () => {
     try {
       writeFileSync(join(pipelines, 'filler'), Buffer.alloc(12 * 1024));
       const result = await runCli('synth', '--out', out, '--pipelines-dir', pipelines, '--quiet');
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^deploykit synth: cannot write .*\.gitlab-ci\.yml \(ENOSPC: no space left on device, .*\); nothing was changed\n$/);
       expect(snapshot(out)).toEqual(before);
       expect(readdirSync(pipelines).filter((f) => f !== 'filler' && f !== '.github')).toEqual([]);

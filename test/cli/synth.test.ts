@@ -88,19 +88,21 @@ describe('deploykit synth', () => {
     expect(result.stderr).toContain(`--env: ("qa") is not a defined environment; use one of dev, staging, prod`);
   });
 
-  test('refuses --image-tag latest for staging and production', async () => {
-    const result = await runCli('synth', '--out', join(tempDir(), 'dist'), '--image-tag', 'latest');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`--image-tag: ("latest") is refused for staging (a staging environment); pass the commit SHA`);
-    expect(result.stderr).toContain(`--image-tag: ("latest") is refused for prod (a production environment); pass the commit SHA`);
-    expect((await runCli('synth', '--out', join(tempDir(), 'dist'), '--env', 'dev', '--image-tag', 'latest')).code).toBe(0);
+  test('refuses --image-tag latest for every environment: the ECR repositories have immutable tags', async () => {
+    for (const args of [[], ['--env', 'dev']]) {
+      const result = await runCli('synth', '--out', join(tempDir(), 'dist'), ...args, '--image-tag', 'latest');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+          `--image-tag: ("latest") is refused: the ECR repositories have immutable tags, so "latest" could be pushed only once; pass the commit SHA`,
+      );
+    }
   });
 
   test('refuses to replace a non-empty directory that is not deploykit output', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'precious.txt'), 'keep me');
     const result = await runCli('synth', '--out', dir);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not empty and holds no deploykit manifest.json; refusing to replace it');
     expect(readFileSync(join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
   });

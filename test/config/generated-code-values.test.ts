@@ -104,7 +104,7 @@ const FIELDS: [string, (input: any, v: string) => void, () => string, (v: string
     'cluster.nodeGroups.<name>.labels (value)',
     (i, v) => (firstNodeGroup(i).labels = { role: v }),
     () => `${secondName()}.cluster.nodeGroups.${firstNodeGroupName()}.labels`,
-    (v) => `'role' (${q(v)}) is not a Kubernetes label value; use at most 63 letters, digits, ".", "_" and "-"`,
+    (v) => `'role' (${q(v)}) is not a Kubernetes label value; use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
   ],
 ];
 

@@ -52,7 +52,12 @@ describe('deploykit diff on synthesized definitions', () => {
   });
 
   test('an image tag changing from a commit SHA to latest in dev is flagged as mutable', () => {
-    const { base, head } = synthPair(() => undefined, { baseImageTag: '3f2c9a1', headImageTag: 'latest', environments: ['dev'] });
+    // `--image-tag latest` is refused (immutable ECR tags); a development environment may still pin image.tag latest.
+    const toLatest = (input: any) => {
+      const dev = input.environments.find((e: any) => e.name === 'dev');
+      dev.services['company-web'] = { ...dev.services['company-web'], image: { tag: 'latest' } };
+    };
+    const { base, head } = synthPair(toLatest, { baseImageTag: '3f2c9a1', environments: ['dev'] });
     const dev = envOf(diffDirs(base, head), 'dev');
     const web = itemAt(dev, 'Deployment/company-web/company-web');
     expect(linesOf(web)).toContain(

@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { IAM_ROLE_ARN_ANNOTATION } from '../../k8s';
-import { configIssues, containerOf, find, has, webService } from './helpers';
+import { configIssues, containerOf, definitionsWith, find, has, serviceOf, webService } from './helpers';
 
 const WEB = 'company-web';
 const API = 'company-api';
@@ -402,15 +402,18 @@ describe('WebService failures', () => {
     expect(containerOf(find(webService({ env: 'dev', imageTag: 'latest' }).objects(), 'Deployment', WEB)).image).toMatch(/:latest$/);
   });
 
+  // The definitions refuse these at load time; the construct keeps its own guard for direct users.
   test('fails when the namespace is default', () => {
-    expect(configIssues(() => webService({ mutate: (input) => (input.services[WEB].namespace = 'default') }))).toEqual([
+    const service = { ...serviceOf(definitionsWith(), 'staging', WEB), namespace: 'default' };
+    expect(configIssues(() => webService({ extra: { service } }))).toEqual([
       { path: 'staging.services.company-web', message: `'namespace' ("default") is refused; give the service its own namespace` },
     ]);
   });
 
   test('fails when an internet-facing Ingress has no certificate', () => {
-    const mutate = (input: any) => (input.environments[1].services[WEB] = { ingress: { host: 'www.example.com', scheme: 'internet-facing' } });
-    expect(configIssues(() => webService({ mutate }))).toEqual([
+    const base = serviceOf(definitionsWith(), 'staging', WEB);
+    const service = { ...base, ingress: { host: 'www.example.com', scheme: 'internet-facing' as const } };
+    expect(configIssues(() => webService({ extra: { service } }))).toEqual([
       {
         path: 'staging.services.company-web.ingress',
         message: `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,

@@ -1,0 +1,192 @@
+import { ConfigError, defineEnvironments, type ConfigIssue } from '../../config';
+import { exampleInput } from '../support/synth';
+
+/** Every issue of a mutated copy of the example (none when it is valid). */
+function issuesOf(mutate: (input: any) => void): ConfigIssue[] {
+  const input = exampleInput();
+  mutate(input);
+  try {
+    defineEnvironments(input);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.issues];
+    throw err;
+  }
+  return [];
+}
+
+const env = (input: any, name: string) => input.environments.find((e: any) => e.name === name);
+/** The first service of the catalogue, whatever the example calls it. */
+const firstService = (input: any): string => Object.keys(input.services)[0];
+
+describe('rules checked when the definitions load', () => {
+  test('fails when publicAccessCidrs opens the cluster API to the whole internet', () => {
+    const issues = issuesOf((input) => {
+      Object.assign(env(input, 'dev').cluster, { endpointAccess: 'public-and-private', publicAccessCidrs: ['10.1.0.0/16', '0.0.0.0/0'] });
+    });
+    expect(issues).toEqual([
+      {
+        path: 'dev.cluster',
+        message: `'publicAccessCidrs[1]' ("0.0.0.0/0") opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
+      },
+    ]);
+  });
+
+  test('fails when a service is named like a built-in object property', () => {
+    const issues = issuesOf((input) => {
+      input.services.constructor = input.services[firstService(input)];
+    });
+    expect(issues).toEqual([
+      { path: 'services', message: `'constructor' ("constructor") is a reserved name (a built-in property of JavaScript objects); choose another service name` },
+    ]);
+  });
+
+  test('fails when a service names the default namespace', () => {
+    let name = '';
+    const issues = issuesOf((input) => {
+      name = firstService(input);
+      input.services[name].namespace = 'default';
+    });
+    expect(issues).toEqual([
+      { path: `services.${name}`, message: `'namespace' ("default") is a namespace Kubernetes uses for itself; give the service its own namespace` },
+    ]);
+  });
+
+  test('fails when a service without a namespace is named after a namespace Kubernetes uses', () => {
+    const issues = issuesOf((input) => {
+      input.services['kube-tools'] = { ...input.services[firstService(input)], namespace: undefined };
+      env(input, 'dev').services['kube-tools'] = {};
+    });
+    expect(issues).toEqual([
+      {
+        path: 'dev.services.kube-tools',
+        message: `'namespace' is not set, so the service would run in the namespace "kube-tools" that Kubernetes uses for itself; set namespace to one of its own`,
+      },
+    ]);
+  });
+
+  test('fails when an internet-facing Ingress has no certificate', () => {
+    let name = '';
+    const issues = issuesOf((input) => {
+      name = firstService(input);
+      env(input, 'staging').services[name] = { ingress: { host: 'app.example.com', scheme: 'internet-facing' } };
+    });
+    expect(issues).toEqual([
+      {
+        path: `staging.services.${name}.ingress`,
+        message: `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,
+      },
+    ]);
+  });
+
+  test('fails when the region is not an AWS region, with the nearest one as a hint', () => {
+    const issues = issuesOf((input) => {
+      env(input, 'dev').region = 'us-mars-1';
+      env(input, 'dev').network.availabilityZones = ['us-mars-1a', 'us-mars-1b'];
+    });
+    expect(issues).toEqual([
+      {
+        path: 'dev',
+        message: `'region' ("us-mars-1") is not an AWS region; did you mean "us-east-1"? use one of the regions listed in config/aws-regions.ts, e.g. "us-east-1" or "eu-west-1"`,
+      },
+    ]);
+  });
+
+  test('fails when the state bucket region is not an AWS region, without a hint when none is near', () => {
+    const issues = issuesOf((input) => {
+      env(input, 'dev').state.region = 'xx-nowhere-9';
+    });
+    expect(issues).toEqual([
+      {
+        path: 'dev.state',
+        message: `'region' ("xx-nowhere-9") is not an AWS region; use one of the regions listed in config/aws-regions.ts, e.g. "us-east-1" or "eu-west-1"`,
+      },
+    ]);
+  });
+
+  test('fails when a node group label key is empty or invalid', () => {
+    let group = '';
+    const issues = issuesOf((input) => {
+      group = Object.keys(env(input, 'dev').cluster.nodeGroups)[0];
+      env(input, 'dev').cluster.nodeGroups[group].labels = { '': 'a', 'team name': 'b', 'example.com/role': 'web', 'example.com/': 'c' };
+    });
+    const hint = `use an optional DNS prefix and "/", then 1–63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (e.g. "example.com/role")`;
+    expect(issues).toEqual([
+      { path: `dev.cluster.nodeGroups.${group}.labels`, message: `'' ("") is not a Kubernetes label key; ${hint}` },
+      { path: `dev.cluster.nodeGroups.${group}.labels`, message: `'team name' ("team name") is not a Kubernetes label key; ${hint}` },
+      { path: `dev.cluster.nodeGroups.${group}.labels`, message: `'example.com/' ("example.com/") is not a Kubernetes label key; ${hint}` },
+    ]);
+  });
+
+  test('fails when a node group label value or taint key is invalid', () => {
+    let group = '';
+    const issues = issuesOf((input) => {
+      group = Object.keys(env(input, 'dev').cluster.nodeGroups)[0];
+      Object.assign(env(input, 'dev').cluster.nodeGroups[group], {
+        labels: { role: '-web' },
+        taints: [{ key: 'dedicated=x', value: 'web', effect: 'NO_SCHEDULE' }],
+      });
+    });
+    expect(issues).toEqual([
+      {
+        path: `dev.cluster.nodeGroups.${group}.labels`,
+        message: `'role' ("-web") is not a Kubernetes label value; use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
+      },
+      {
+        path: `dev.cluster.nodeGroups.${group}.taints[0]`,
+        message: `'key' ("dedicated=x") is not a Kubernetes label key; use an optional DNS prefix and "/", then 1–63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (e.g. "example.com/role")`,
+      },
+    ]);
+  });
+
+  test('fails when a tag key starts with the reserved aws: prefix', () => {
+    const issues = issuesOf((input) => {
+      env(input, 'prod').tags = { 'AWS:owner': 'platform', team: 'platform' };
+    });
+    expect(issues).toEqual([
+      { path: 'prod.tags', message: `'AWS:owner' ("AWS:owner") starts with "aws:", a prefix AWS reserves for its own tags; drop or rename the prefix` },
+    ]);
+  });
+
+  test.each(['0', '0m', '0.000'])('fails when requests.cpu is %j while autoscaling scales on CPU', (cpu) => {
+    let name = '';
+    const issues = issuesOf((input) => {
+      name = firstService(input);
+      const svc = input.services[name];
+      svc.resources.requests.cpu = cpu;
+      svc.autoscaling = { minReplicas: 2, maxReplicas: 4 };
+      delete svc.replicas;
+    });
+    expect(issues).toContainEqual({
+      path: `services.${name}.resources.requests`,
+      message: `'cpu' (${JSON.stringify(cpu)}) is zero while 'autoscaling' scales on CPU utilisation, a percentage of the request that is undefined for zero; request the CPU the service needs, e.g. "100m"`,
+    });
+  });
+
+  test('accepts requests.cpu "0" for a service with a fixed replica count', () => {
+    const issues = issuesOf((input) => {
+      input.services['fixed-count'] = {
+        image: { tag: '1.0.0' },
+        resources: { requests: { cpu: '0', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+        replicas: 1,
+      };
+    });
+    expect(issues).toEqual([]);
+  });
+
+  test('fails when a __proto__ key is written, in data or as an object literal prototype', () => {
+    const input = exampleInput();
+    const name = firstService(input);
+    // JSON.parse keeps "__proto__" as an own key; an object literal turns it into the prototype.
+    input.services[name].env = JSON.parse('{"__proto__": {"LOG_LEVEL": "x"}}');
+    input.environments[0].tags = { __proto__: { team: 'a' } };
+    let issues: readonly ConfigIssue[] = [];
+    try {
+      defineEnvironments(input);
+    } catch (err) {
+      issues = (err as ConfigError).issues;
+    }
+    const message = `'__proto__' is not allowed as a key (it would set the object's prototype and be dropped); rename the key`;
+    expect(issues).toContainEqual({ path: `services.${name}.env`, message });
+    expect(issues).toContainEqual({ path: `${input.environments[0].name}.tags`, message });
+  });
+});

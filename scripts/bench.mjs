@@ -15,7 +15,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replaceSection } from './update-readme.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -235,22 +234,10 @@ for (const { name, direct, viaNpm } of fastPaths) {
 target('direct apps (what the CLIs run) vs synth, both layers', `${fmt(direct[0].median + direct[1].median)} ms vs ${fmt(s1.median)} ms`, undefined);
 if (notes.length) lines.push('', ...notes.map((n) => `> ${n}`));
 const report = `${lines.join('\n')}\n`;
-// The README quotes the latest medians and the targets.
-const summary = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of ${runs} runs.`,
-  '',
-  '| command | services × envs | median ms | peak RSS MiB |',
-  '|---|---|---:|---:|',
-  ...rows.filter((r) => r.group !== 'direct').map((r) => `| ${r.label} | ${r.size ? `${r.size} × 3` : '—'} | ${fmt(r.median)} | ${r.rss ? fmt(r.rss) : '—'} |`),
-  '',
-  ...lines.slice(lines.indexOf('## Targets') + 2),
-].join('\n');
 process.stdout.write(report);
 if (reportFile !== '-') {
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, report);
-  const readmeFile = join(root, 'README.md');
-  writeFileSync(readmeFile, replaceSection(readFileSync(readmeFile, 'utf8'), 'bench', summary));
-  console.error(`bench: report written to ${reportFile}; README.md performance section updated`);
+  console.error(`bench: report written to ${reportFile}`);
 }
 rmSync(work, { recursive: true, force: true });

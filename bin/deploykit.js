@@ -11,37 +11,23 @@ const Module = require('node:module');
 const root = path.join(__dirname, '..');
 const bundle = path.join(root, 'build', 'cli.js');
 const cacheFile = `${bundle}.cache`;
-const SOURCE_DIRS = ['config', 'infra', 'k8s', 'pipelines', 'cli'];
 
-/** Newest modification time (ms) of the TypeScript sources, or 0 in an install without sources. */
-function newestSource(dir) {
-  let newest = 0;
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Rebuilds build/ when a source changed after the last build, so edits are never silently ignored. */
+/**
+ * Rebuilds build/ when an input of the build (scripts/build-inputs.cjs: sources, lockfile, build
+ * scripts) was modified after the bundle, so edits are never silently ignored. The build itself
+ * skips when the inputs' content is unchanged (and then touches the bundle).
+ */
 function rebuildIfStale() {
   const builder = path.join(root, 'scripts', 'build.mjs');
-  if (process.env.DEPLOYKIT_NO_REBUILD || !fs.existsSync(builder)) return;
+  const inputs = path.join(root, 'scripts', 'build-inputs.cjs');
+  if (process.env.DEPLOYKIT_NO_REBUILD || !fs.existsSync(builder) || !fs.existsSync(inputs)) return;
   let built = 0;
   try {
     built = fs.statSync(bundle).mtimeMs;
   } catch {
     built = 0;
   }
-  const newest = Math.max(...SOURCE_DIRS.map((d) => newestSource(path.join(root, d))));
-  if (built >= newest) return;
+  if (built > 0 && built >= require(inputs).newestBuildInput(root)) return;
   process.stderr.write(built ? 'deploykit: sources changed since the last build; rebuilding\n' : 'deploykit: building\n');
   const result = require('node:child_process').spawnSync(process.execPath, [builder], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (result.status !== 0) {

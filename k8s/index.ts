@@ -29,6 +29,7 @@ export {
 export { INSTANCE_TYPES, instanceTypeCapacity, type InstanceTypeCapacity } from './instance-types';
 export {
   workloadLabels,
+  serviceLabels,
   selectorLabels,
   versionLabelValue,
   NAME_LABEL,

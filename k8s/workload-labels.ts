@@ -36,7 +36,22 @@ export function selectorLabels(env: EnvironmentDefinition, service: ServiceDefin
   };
 }
 
-/** Every label a service's objects and pods carry: selector, version and the environment labels. */
+/**
+ * The labels of a service's objects that do not change with a release (Namespace, ServiceAccount,
+ * Service, HPA, PDB, NetworkPolicies, Ingress): selector and environment labels, no version. A
+ * release that only changes the image tag then changes only what runs the image.
+ */
+export function serviceLabels(system: SystemDefinition, env: EnvironmentDefinition, service: ServiceDefinition): Record<string, string> {
+  return {
+    ...selectorLabels(env, service),
+    ...environmentLabels(system, env),
+  };
+}
+
+/**
+ * The labels of what runs the image — a workload and its pods: `serviceLabels` plus the version
+ * (the image tag). Only objects whose content already changes with the tag carry it.
+ */
 export function workloadLabels(
   system: SystemDefinition,
   env: EnvironmentDefinition,

@@ -3,15 +3,31 @@
 // for users of the stock CLIs), then warms the CLI's V8 code cache by synthesizing the example once.
 // Bundling removes thousands of module look-ups at start-up; the code cache removes most parsing and
 // compiling. Type-checking is `npm run typecheck` (tsc --noEmit), not part of the build.
+//
+// The build is skipped when its inputs (scripts/build-inputs.cjs: every file of the source directories,
+// the lockfile and the build scripts) hash to the id recorded by the last complete build in
+// build/build-id; `--force` builds anyway. A skipped build touches the bundle, so bin/deploykit.js's
+// modification-time check sees it current.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import buildInputsModule from './build-inputs.cjs';
 
+const { buildInputsHash } = buildInputsModule;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'build', 'cli.js');
+const idFile = join(root, 'build', 'build-id');
+const buildId = buildInputsHash(root);
+
+if (!process.argv.includes('--force') && existsSync(bundle) && existsSync(idFile) && readFileSync(idFile, 'utf8').trim() === buildId) {
+  const now = new Date();
+  utimesSync(bundle, now, now);
+  if (process.argv.includes('--verbose')) process.stderr.write('build: inputs unchanged since the last build; skipped\n');
+  process.exit(0);
+}
+const { build } = await import('esbuild');
 
 /**
  * cdktf and constructs capture a full stack trace for every token they create, used only in
@@ -31,20 +47,6 @@ const lazyStackTraces = {
     });
   },
 };
-/** Hash of every source file and the lockfile: the identity of this build (caches key on it). */
-function sourceHash() {
-  const hash = createHash('sha1');
-  const walk = (dir) => {
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else hash.update(rel).update(readFileSync(join(root, rel)));
-    }
-  };
-  for (const dir of ['config', 'infra', 'k8s', 'pipelines', 'cli']) walk(dir);
-  hash.update(readFileSync(join(root, 'package-lock.json')));
-  return hash.digest('hex');
-}
 
 rmSync(join(root, 'build'), { recursive: true, force: true });
 await build({
@@ -61,7 +63,7 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
   plugins: [lazyStackTraces],
-  define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(sourceHash()) },
+  define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(buildId) },
 });
 
 // Warm the code cache (bin/deploykit.js writes build/cli.js.cache on its first run). The warm-up
@@ -77,3 +79,5 @@ rmSync(out, { recursive: true, force: true });
 if (warm.status !== 0 && process.env.DEPLOYKIT_DEBUG) {
   process.stderr.write(`build: warming the code cache failed (the build itself is fine):\n${warm.stderr}`);
 }
+// Recorded last: an interrupted build never passes for a complete one.
+writeFileSync(idFile, `${buildId}\n`);

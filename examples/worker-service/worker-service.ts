@@ -30,6 +30,7 @@ import {
   restrictedPodTemplate,
   selectorLabels,
   serviceEgressRules,
+  serviceLabels,
   typedApiObject,
   utilizationMetrics,
   workloadLabels,
@@ -100,8 +101,10 @@ export class WorkerService extends Construct {
     const tag = resolveImageTag(props);
     const ns = namespaceName(svc);
     const selector = selectorLabels(env, svc);
-    // Selector labels, then the component, then version and environment labels.
-    const labels = { ...selector, 'app.kubernetes.io/component': 'worker', ...workloadLabels(system, env, svc, tag) };
+    // Selector labels, then the component, then environment labels; the version label only on the
+    // Deployment and its pods, so a tag-only release changes only them.
+    const labels = { ...selector, 'app.kubernetes.io/component': 'worker', ...serviceLabels(system, env, svc) };
+    const runLabels = { ...selector, 'app.kubernetes.io/component': 'worker', ...workloadLabels(system, env, svc, tag) };
     const metadata = (name: string) => ({ name, namespace: ns, labels });
     this.selectorLabels = selector;
 
@@ -131,7 +134,7 @@ export class WorkerService extends Construct {
     });
 
     this.deployment = typedApiObject(this, 'Deployment', KubeDeployment, {
-      metadata: metadata(svc.name),
+      metadata: { ...metadata(svc.name), labels: runLabels },
       spec: {
         replicas: svc.autoscaling ? undefined : svc.replicas,
         selector: { matchLabels: selector },
@@ -145,7 +148,7 @@ export class WorkerService extends Construct {
           environment: env,
           service: svc,
           imageTag: tag,
-          labels,
+          labels: runLabels,
           containerName: WORKER_CONTAINER_NAME,
           portName: HEALTH_PORT_NAME,
           additionalEnv: [{ name: QUEUE_URL_ENV, value: queueUrl(system, env, svc) }],

@@ -38,7 +38,7 @@ import {
   restrictedPodTemplatePatches,
   type RestrictedPodTemplateProps,
 } from '../pod-template';
-import { selectorLabels, workloadLabels } from '../workload-labels';
+import { selectorLabels, serviceLabels, workloadLabels } from '../workload-labels';
 import { webServiceInvariantErrors } from '../private/web-service-invariants';
 
 /** Annotation on the ServiceAccount naming the IAM role its pods receive through EKS Pod Identity. */
@@ -113,7 +113,10 @@ export class WebService extends Construct {
     const where = `${env.name}.services.${svc.name}`;
     const tag = resolveImageTag(props);
     const ns = namespaceName(svc);
-    const labels = workloadLabels(system, env, svc, tag);
+    // The version label goes only on the Deployment and its pods: on every object it would turn a
+    // tag-only release into a change of every object of the service.
+    const labels = serviceLabels(system, env, svc);
+    const runLabels = workloadLabels(system, env, svc, tag);
     const selector = selectorLabels(env, svc);
     const metadata = (name: string) => ({ name, namespace: ns, labels });
     this.namespaceName = ns;
@@ -169,9 +172,9 @@ export class WebService extends Construct {
       },
     });
 
-    const podTemplate: RestrictedPodTemplateProps = { system, environment: env, service: svc, imageTag: tag, imageDigest: props.imageDigest, labels };
+    const podTemplate: RestrictedPodTemplateProps = { system, environment: env, service: svc, imageTag: tag, imageDigest: props.imageDigest, labels: runLabels };
     this.deployment = typedApiObject(this, 'Deployment', KubeDeployment, {
-      metadata: metadata(svc.name),
+      metadata: { ...metadata(svc.name), labels: runLabels },
       spec: {
         replicas: svc.autoscaling ? undefined : svc.replicas,
         selector: { matchLabels: selector },

@@ -6,7 +6,7 @@ import { formatSarif } from '../../cli/check/format/sarif';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
-import { exampleDefs, exampleInput, tempDir } from '../support/synth';
+import { cpuAtMaxScale, exampleDefs, exampleInput, nodeGroupCpu, tempDir } from '../support/synth';
 
 const NOW = new Date('2026-01-15T00:00:00Z');
 const root = tempDir();
@@ -85,7 +85,9 @@ describe('deploykit check', () => {
     writeFileSync(file, JSON.stringify(tf));
     const report = runCheck(exampleDefs(), { dir, environments: ['prod'], now: NOW });
     expect(idsOf(report.findings)).toEqual(['DK-X-006']);
-    expect(report.findings.find((f) => f.ruleId === 'DK-X-006')?.value).toBe('cpu 8000m > 7340m');
+    const prod = exampleDefs().environments.find((e) => e.name === 'prod')!;
+    const nodes = prod.cluster.nodeGroups.reduce((sum, g) => sum + nodeGroupCpu(prod, g.name, 2), 0);
+    expect(report.findings.find((f) => f.ruleId === 'DK-X-006')?.value).toBe(`cpu ${cpuAtMaxScale(prod)}m > ${nodes}m`);
   });
 
   test('suppressions silence findings, are listed with their reasons, and one that matches nothing is a warning', async () => {

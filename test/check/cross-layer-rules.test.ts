@@ -7,7 +7,7 @@ import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanDeploy, serviceAccountRoleExists, 
 import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, networkPoliciesEnforced, zoneSpread } from '../../cli/check/rules/cross-layer-cluster';
 import { applyingIdentityCoversObjects } from '../../cli/check/rules/cross-layer-kubernetes-access';
 import { ciApplyRoleArn, ciDeployRoleArn } from '../../config';
-import { exampleDefs, tempDir } from '../support/synth';
+import { cpuAtMaxScale, exampleDefs, nodeGroupCpu, tempDir } from '../support/synth';
 import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 
 const out = join(tempDir(), 'dist');
@@ -76,10 +76,13 @@ describe('cross-layer rules', () => {
 
   test('node groups too small for the HPAs at max replicas are reported', () => {
     const o = prodOutput();
-    const [group] = ofType(o.terraform, 'aws_eks_node_group');
-    (Array.isArray(group.scaling_config) ? group.scaling_config[0] : group.scaling_config).max_size = 1;
-    const [address] = addressesOf(o.terraform, 'aws_eks_node_group');
-    expect(run(capacityAtMaxScale, o)).toEqual([{ target: address, value: 'cpu 8000m > 3670m' }]);
+    for (const group of ofType(o.terraform, 'aws_eks_node_group')) (Array.isArray(group.scaling_config) ? group.scaling_config[0] : group.scaling_config).max_size = 1;
+    const prod = exampleDefs().environments.find((e) => e.name === 'prod')!;
+    const supply = prod.cluster.nodeGroups.reduce((sum, g) => sum + nodeGroupCpu(prod, g.name, 1), 0);
+    const findings = run(capacityAtMaxScale, o);
+    expect(findings.map((f) => f.value)).toEqual([`cpu ${cpuAtMaxScale(prod)}m > ${supply}m`]);
+    // The node group when there is one, else the cluster.
+    expect([...addressesOf(o.terraform, 'aws_eks_node_group'), ...addressesOf(o.terraform, 'aws_eks_cluster')]).toContain(findings[0].target);
   });
 
   test('a replicated Deployment without zone spread, or a node group in one zone, is reported', () => {

@@ -18,6 +18,8 @@ describe('bin/deploykit.js', () => {
     }
     for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
     synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
+    // A new image tag and a new system name: every object and resource of every environment differs.
+    input.system.name = `${input.system.name}-next`;
     synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });
     // A slow reader: the pipe fills up while deploykit is still writing.
     const command = `"${process.execPath}" "${bin}" diff --base "${join(root, 'a')}" --head "${join(root, 'b')}" --format json --fail-on any | (sleep 1; cat)`;
@@ -38,6 +40,9 @@ describe('bin/deploykit.js with a definitions module that keeps a handle open', 
     }
     for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
     synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
+    // A new image tag and a new system name: every object and resource of every environment differs, so the
+    // report is far larger than a pipe buffer (64 KiB).
+    input.system.name = `${input.system.name}-next`;
     synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });
     writeFileSync(join(root, 'definitions.json'), JSON.stringify(input));
     // A module that keeps the event loop alive forever, as a module with a metrics timer or an open client would.

@@ -30,11 +30,18 @@ describe('defineEnvironments', () => {
   });
 
   test('merges per-environment overrides over the catalogue: objects by field, null removes', () => {
-    const [dev, , prod] = defineEnvironments(exampleInput()).environments;
+    // The fields under test are set here, so editing the example does not change what this test expects.
+    const input = exampleInput();
+    input.services['company-web'].autoscaling = { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 };
+    input.services['company-web'].env = { LOG_LEVEL: 'info', API_URL: 'http://api.internal' };
+    env(input, 'dev').services['company-web'] = { autoscaling: null, replicas: 1, env: { LOG_LEVEL: 'debug' } };
+    env(input, 'prod').services['company-web'].autoscaling = { minReplicas: 3, maxReplicas: 12 };
+    delete env(input, 'prod').services['company-web'].replicas;
+    const [dev, , prod] = defineEnvironments(input).environments;
     const devWeb = dev.services.find((s) => s.name === 'company-web')!;
     expect(devWeb.autoscaling).toBeUndefined();
     expect(devWeb.replicas).toBe(1);
-    expect(devWeb.env).toEqual({ LOG_LEVEL: 'debug', API_URL: 'http://company-api.company-api.svc.cluster.local' });
+    expect(devWeb.env).toEqual({ LOG_LEVEL: 'debug', API_URL: 'http://api.internal' });
     const prodWeb = prod.services.find((s) => s.name === 'company-web')!;
     expect(prodWeb.autoscaling).toEqual({ minReplicas: 3, maxReplicas: 12, targetCpuUtilizationPercent: 50, scaleDownStabilizationSeconds: 300 });
     expect(prodWeb.replicas).toBeUndefined();

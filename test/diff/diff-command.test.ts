@@ -7,7 +7,7 @@ import { compareOutputs } from '../../cli/diff/compare-outputs';
 import { renderMarkdown } from '../../cli/diff/render-markdown';
 import { readSynthOutput } from '../../cli/diff/synth-output';
 import { runCli } from '../support/cli';
-import { tempDir } from '../support/synth';
+import { exampleDefs, tempDir } from '../support/synth';
 import { synthPair, writeOutput } from './support';
 
 const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -142,5 +142,39 @@ describe('deploykit diff Markdown', () => {
       headLabel: 'h',
     });
     expect(renderMarkdown(report)).not.toContain('truncated');
+  });
+});
+
+describe('deploykit diff of a release (two synths differing only in --image-tag)', () => {
+  const root = tempDir();
+  const base = join(root, 'base');
+  const head = join(root, 'head');
+  const defs = exampleDefs();
+
+  beforeAll(async () => {
+    expect((await runCli('synth', '--out', base, '--no-pipelines', '--quiet', '--image-tag', 'a'.repeat(40))).code).toBe(0);
+    expect((await runCli('synth', '--out', head, '--no-pipelines', '--quiet', '--image-tag', 'b'.repeat(40))).code).toBe(0);
+  });
+
+  test('shows only the Deployments as changed, in every environment, and nothing in Terraform', async () => {
+    const result = await runCli('diff', '--base', base, '--head', head, '--format', 'json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    for (const env of defs.environments) {
+      const diff = report.environments.find((e: any) => e.name === env.name);
+      expect(diff.terraform).toEqual([]);
+      expect(diff.counts).toMatchObject({ added: 0, removed: 0, risky: 0, changed: env.services.length });
+      expect(diff.kubernetes.map((c: any) => c.address).sort()).toEqual(env.services.map((s) => `Deployment/${s.name}/${s.name}`).sort());
+    }
+  });
+
+  test('a Deployment changes only its image and its version labels', async () => {
+    const report = JSON.parse((await runCli('diff', '--base', base, '--head', head, '--format', 'json')).stdout);
+    const paths = new Set(report.environments.flatMap((e: any) => e.kubernetes.flatMap((c: any) => c.fields.map((f: any) => f.path))));
+    expect([...paths].sort()).toEqual([
+      'metadata.labels["app.kubernetes.io/version"]',
+      'spec.template.metadata.labels["app.kubernetes.io/version"]',
+      'spec.template.spec.containers[http].image',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { environmentDiagram } from '../../cli/graph/environment-diagram';
 import { runCli } from '../support/cli';
-import { exampleDefs } from '../support/synth';
+import { defineEnvironments } from '../../config';
+import { exampleDefs, exampleInput } from '../support/synth';
 
 interface ParsedDiagram {
   groups: { id: string; in?: string; title?: string }[];
@@ -38,14 +39,26 @@ describe('environmentDiagram', () => {
     expect(ast.services.filter((s) => s.id.startsWith('ecr_'))).toHaveLength(env.services.length);
   });
 
-  test('shows VPC, zones, cluster, node groups, HPA bounds and the CI role of prod', () => {
-    const text = environmentDiagram(defs, defs.environments[2]);
+  test('shows VPC, zones, cluster, node groups, HPA bounds and the CI role of a production environment', () => {
+    // An explicit fixture: the values drawn are set here, not taken from the example.
+    const input = exampleInput();
+    input.system.name = 'shop';
+    const prod = input.environments.find((e: any) => e.tier === 'production');
+    prod.name = 'live';
+    prod.network = { vpcCidr: '10.30.0.0/16', availabilityZones: ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'], natGateways: 'one-per-az' };
+    prod.cluster.kubernetesVersion = '1.35';
+    prod.cluster.endpointAccess = 'private';
+    prod.cluster.nodeGroups = { general: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 3, desiredSize: 3, maxSize: 9 } };
+    input.services['company-web'] = { ...input.services['company-web'], containerPort: 8080, servicePort: 80 };
+    prod.services['company-web'] = { autoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilizationPercent: 50 } };
+    const fixture = defineEnvironments(input);
+    const text = environmentDiagram(fixture, fixture.environments.find((e) => e.name === 'live')!);
     expect(text).toContain('group vpc(cloud)[VPC 10.30.0.0/16] in account');
     expect(text).toContain('group zone_ap_east_1c(cloud)[ap-east-1c] in vpc');
-    expect(text).toContain('service cluster(server)[EKS company-prod v1.35, private endpoint] in vpc');
+    expect(text).toContain('service cluster(server)[EKS shop-live v1.35, private endpoint] in vpc');
     expect(text).toContain('node group general: m6i.xlarge m5.xlarge ON_DEMAND, 3 to 9 nodes');
     expect(text).toContain('service svc_company_web(server)[company-web: HPA 3 to 12 at 50% CPU, port 80 to 8080] in ns_company_web');
-    expect(text).toContain('service ci(internet)[CI role deploykit-company-prod-deploy]');
+    expect(text).toContain('service ci(internet)[CI role deploykit-shop-live-deploy]');
   });
 
   test('the parser rejects a malformed diagram, so the check above can fail', () => {
@@ -53,7 +66,11 @@ describe('environmentDiagram', () => {
   });
 
   test('draws fixed replica counts where there is no autoscaler', () => {
-    expect(environmentDiagram(defs, defs.environments[0])).toContain('[company-web: 1 replicas, port 80 to 8080]');
+    const input = exampleInput();
+    input.services['company-web'] = { ...input.services['company-web'], containerPort: 8080, servicePort: 80 };
+    input.environments[0].services['company-web'] = { autoscaling: null, replicas: 1 };
+    const fixture = defineEnvironments(input);
+    expect(environmentDiagram(fixture, fixture.environments[0])).toContain('[company-web: 1 replicas, port 80 to 8080]');
   });
 
   test('the CLI prints one fenced block per environment, or one bare diagram with --env', async () => {

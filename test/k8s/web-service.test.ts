@@ -26,13 +26,20 @@ describe('WebService defaults (staging company-web)', () => {
       expect(o.metadata.labels).toMatchObject({
         'app.kubernetes.io/name': WEB,
         'app.kubernetes.io/instance': 'company-web-staging',
-        'app.kubernetes.io/version': '1.4.2',
         'app.kubernetes.io/part-of': 'company',
         'app.kubernetes.io/managed-by': 'deploykit',
         'deploykit.io/environment': 'staging',
       });
     }
-    expect(deployment.spec.template.metadata.labels).toEqual(find(objects, 'Service', WEB).metadata.labels);
+  });
+
+  test('puts the version label only on the Deployment and its pods, so a new tag changes nothing else', () => {
+    const versioned = objects.filter((o) => o.metadata.labels['app.kubernetes.io/version'] !== undefined);
+    expect(versioned.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Deployment/${WEB}`]);
+    expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe('1.4.2');
+    const { 'app.kubernetes.io/version': version, ...podLabelsWithoutVersion } = deployment.spec.template.metadata.labels;
+    expect(version).toBe('1.4.2');
+    expect(podLabelsWithoutVersion).toEqual(find(objects, 'Service', WEB).metadata.labels);
   });
 
   test('enforces, audits and warns at the restricted Pod Security level on the namespace', () => {

@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineEnvironments, exampleDefinitions, type Definitions } from '../../config';
+import { defineEnvironments, exampleDefinitions, type Definitions, type EnvironmentDefinition } from '../../config';
+import { allocatable, maxReplicasOf, podRequests } from '../../k8s/cluster-capacity';
 
 /** A fresh, empty temporary directory. */
 export function tempDir(prefix = 'deploykit-test-'): string {
@@ -30,4 +31,15 @@ export function kubernetesText(out: string, env: string): string {
   return kubernetesFiles(out, env)
     .map((file) => readFileSync(join(out, file), 'utf8'))
     .join('---\n');
+}
+
+/** CPU (millicores) an environment's services request at their maximum replicas, from its definition. */
+export function cpuAtMaxScale(env: EnvironmentDefinition): number {
+  return env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s).cpuMillicores, 0);
+}
+
+/** Allocatable CPU (millicores) of `nodes` nodes of a node group, counting its smallest instance type. */
+export function nodeGroupCpu(env: EnvironmentDefinition, group: string, nodes: number): number {
+  const types = env.cluster.nodeGroups.find((g) => g.name === group)!.instanceTypes;
+  return nodes * Math.min(...types.map((t) => allocatable(t)!.cpuMillicores));
 }

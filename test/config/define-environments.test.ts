@@ -1,18 +1,7 @@
-import { ConfigError, defineEnvironments, type ConfigIssue } from '../../config';
-import { exampleInput } from '../support/synth';
+import { defineEnvironments } from '../../config';
+import { configIssuesOf, exampleInput } from '../support/synth';
 
-/** Runs defineEnvironments on a mutated copy of the example and returns every issue. */
-function issuesOf(mutate: (input: any) => void): ConfigIssue[] {
-  const input = exampleInput();
-  mutate(input);
-  try {
-    defineEnvironments(input);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.issues];
-    throw err;
-  }
-  return [];
-}
+const issuesOf = configIssuesOf;
 
 const env = (input: any, name: string) => input.environments.find((e: any) => e.name === name);
 

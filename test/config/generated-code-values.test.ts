@@ -2,20 +2,9 @@
  * Values of the definitions that reach generated code (pipeline YAML, GitHub expressions, shell lines,
  * IAM trust policies, Terraform JSON) are refused at load when they could change its meaning.
  */
-import { ConfigError, defineEnvironments, type ConfigIssue } from '../../config';
-import { exampleInput } from '../support/synth';
+import { configIssuesOf, exampleInput } from '../support/synth';
 
-function issuesOf(mutate: (input: any) => void): ConfigIssue[] {
-  const input = exampleInput();
-  mutate(input);
-  try {
-    defineEnvironments(input);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.issues];
-    throw err;
-  }
-  return [];
-}
+const issuesOf = configIssuesOf;
 
 /** Strings that would break out of a quoted rule, run a command, add a line, read a secret or glob. */
 const HOSTILE = ["main'||true||'", '$(rm -rf /)', 'main\nrm -rf /', '${{ secrets.X }}', '"quoted"', '*'];

@@ -1,18 +1,7 @@
 import { ConfigError, defineEnvironments, type ConfigIssue } from '../../config';
-import { exampleInput } from '../support/synth';
+import { configIssuesOf, exampleInput } from '../support/synth';
 
-/** Every issue of a mutated copy of the example (none when it is valid). */
-function issuesOf(mutate: (input: any) => void): ConfigIssue[] {
-  const input = exampleInput();
-  mutate(input);
-  try {
-    defineEnvironments(input);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.issues];
-    throw err;
-  }
-  return [];
-}
+const issuesOf = configIssuesOf;
 
 const env = (input: any, name: string) => input.environments.find((e: any) => e.name === name);
 /** The first service of the catalogue, whatever the example calls it. */

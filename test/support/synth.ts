@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineEnvironments, exampleDefinitions, type Definitions, type EnvironmentDefinition } from '../../config';
+import { ConfigError, defineEnvironments, exampleDefinitions, type ConfigIssue, type Definitions, type EnvironmentDefinition } from '../../config';
 import { allocatable, maxReplicasOf, podRequests } from '../../k8s/cluster-capacity';
 
 /** A fresh, empty temporary directory. */
@@ -13,6 +13,19 @@ export function tempDir(prefix = 'deploykit-test-'): string {
 /** A deep copy of the example input, safe to mutate in a test. */
 export function exampleInput(): any {
   return structuredClone(exampleDefinitions);
+}
+
+/** Every issue `defineEnvironments` reports for a mutated copy of the example (none when it is valid). */
+export function configIssuesOf(mutate: (input: any) => void): ConfigIssue[] {
+  const input = exampleInput();
+  mutate(input);
+  try {
+    defineEnvironments(input);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.issues];
+    throw err;
+  }
+  return [];
 }
 
 /** The example definitions, resolved. */

@@ -14,6 +14,7 @@ import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s
 import type { SynthExtensions } from './extensions';
 import { stringifyObject, YamlWriteError } from './kubernetes-yaml';
 import { StagedOutput } from './output-directory';
+import { unknownEnvironmentsError } from './unknown-environments';
 import { MANIFEST_FILE, readOutputManifest, type OutputManifest } from './output-manifest';
 
 /** Options of {@link synthesize}. */
@@ -70,13 +71,8 @@ export type { OutputManifest } from './output-manifest';
 /** Picks the environments named in `names` (all when empty). @throws ConfigError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
   if (!names || names.length === 0) return [...defs.environments];
-  const known = defs.environments.map((e) => e.name);
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown.map((n) => ({ path: '--env', message: `(${JSON.stringify(n)}) is not a defined environment; use one of ${known.join(', ')}` })),
-    );
-  }
+  const unknown = unknownEnvironmentsError(names, defs.environments.map((e) => e.name));
+  if (unknown) throw unknown;
   return defs.environments.filter((e) => names.includes(e.name));
 }
 

@@ -42,6 +42,17 @@ export interface SynthOptions extends SynthExtensions {
    * them leaves the previous output unchanged. @default - none
    */
   readonly extraFiles?: readonly { readonly path: string; readonly content: string }[];
+  /**
+   * Every file outside the output directory a run may stage (the pipeline files, changed or not):
+   * staged copies that killed runs left beside them are removed. @default - the paths of `extraFiles`
+   */
+  readonly extraFilePaths?: readonly string[];
+  /**
+   * Called once the output is in place with what this run repaired of what killed runs left (a
+   * restored output, removed staging directories and staged files, a taken-over lock), one sentence
+   * each; not called when there was nothing to repair. @default - not reported
+   */
+  readonly onRecovered?: (repairs: readonly string[]) => void;
 }
 
 /** One environment's synthesized output, in memory (see {@link SynthOptions.onEnvironment}). */
@@ -87,7 +98,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
   const digestIssues = options.imageDigests === undefined ? [] : imageDigestIssues(envs, options.imageDigests);
   if (tagIssues.length + digestIssues.length > 0) throw new ConfigError([...tagIssues, ...digestIssues]);
 
-  const staged = StagedOutput.begin(outDir);
+  const staged = StagedOutput.begin(outDir, { companionFiles: options.extraFilePaths ?? options.extraFiles?.map((f) => f.path) });
   try {
     const summaries = writeEnvironments(defs, envs, staged.staging, options);
     const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
@@ -116,6 +127,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
     writeFileSync(join(staged.staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     for (const file of options.extraFiles ?? []) staged.stageFile(file.path, file.content);
     staged.commit();
+    if (staged.recovered.length > 0) options.onRecovered?.(staged.recovered);
     return summaries;
   } catch (err) {
     staged.abort();

@@ -7,8 +7,9 @@
  * One run at a time per output directory: a lock file `.<name>.lock` beside it holds the owner's
  * pid and host; a run that finds the lock held by a live process refuses, one held by a dead process
  * of this host is taken over. Holding the lock, a run removes what killed runs left: staging
- * directories, and the backup of the previous output a kill between the two renames of the swap
- * left (restored as the output when the output is missing).
+ * directories, the backup of the previous output a kill between the two renames of the swap left
+ * (restored as the output when the output is missing), and the staged copies of files outside the
+ * output (`<file>.deploykit-<pid>-<stamp>.tmp`) whose run no longer runs.
  *
  * Test seam: with `DEPLOYKIT_TEST_HOLD_AT=<point>` in the environment (`locked`, `before-swap` or
  * `between-renames`), the process writes `deploykit: holding at <point>` to stderr and blocks there
@@ -51,6 +52,16 @@ interface LockOwner {
   readonly since: string;
 }
 
+/** Options of {@link StagedOutput.begin}. */
+export interface StagedOutputOptions {
+  /**
+   * Files outside the output directory that a run may stage beside their targets (the pipeline files,
+   * whether or not this run changes them): staged copies killed runs left next to them are removed.
+   * @default - none
+   */
+  readonly companionFiles?: readonly string[];
+}
+
 /** A file outside the output directory staged with it (see {@link StagedOutput.stageFile}). */
 interface StagedFile {
   readonly target: string;
@@ -84,13 +95,14 @@ export class StagedOutput {
    * replace a project.
    * @throws OutputDirectoryError when another run holds the lock or the directory is not deploykit output
    */
-  static begin(dir: string): StagedOutput {
+  static begin(dir: string, options: StagedOutputOptions = {}): StagedOutput {
     const staged = new StagedOutput(resolve(dir));
     mkdirSync(dirname(staged.target), { recursive: true });
     staged.lock(dir);
     try {
       holdAt('locked');
       staged.cleanUpAbandoned();
+      staged.cleanUpAbandonedFiles(options.companionFiles ?? []);
       const { target } = staged;
       if (existsSync(target)) {
         if (!statSync(target).isDirectory()) throw new OutputDirectoryError(`--out ${dir} is a file; choose a directory`);
@@ -220,7 +232,11 @@ export class StagedOutput {
         }
         // The owner died (killed): take the lock over, unless another run just did.
         if (readText(this.lockFile) === text) rmSync(this.lockFile, { force: true });
-        this.recovered.push(`took over the lock of a run that no longer runs (${text?.trim() ?? 'unreadable'})`);
+        this.recovered.push(
+          holder
+            ? `took over ${basename(this.lockFile)} of pid ${holder.pid}, which no longer runs`
+            : `took over ${basename(this.lockFile)}, which named no owner (${JSON.stringify(text?.trim() ?? '')})`,
+        );
       }
     } finally {
       rmSync(temporary, { force: true });
@@ -258,6 +274,25 @@ export class StagedOutput {
       this.recovered.push(`removed ${entry}, left by a killed run`);
     }
     for (const entry of entries.filter((e) => lockTemporaryPattern.test(e) && !e.endsWith(this.stamp))) rmSync(join(parent, entry), { force: true });
+  }
+
+  /**
+   * Removes the staged copies (`<file>.deploykit-<pid>-<stamp>.tmp`) a run killed before moving them
+   * into place left beside `files`. The lock covers one output directory, not these files (two outputs
+   * may share a pipelines directory), so only copies whose pid no longer runs on this host are removed.
+   */
+  private cleanUpAbandonedFiles(files: readonly string[]): void {
+    for (const file of files) {
+      const directory = dirname(resolve(file));
+      if (!existsSync(directory) || !statSync(directory).isDirectory()) continue;
+      const pattern = new RegExp(`^${escapeRegExp(basename(file))}\\.deploykit-(\\d+)-[0-9a-z]+\\.tmp$`);
+      for (const entry of readdirSync(directory)) {
+        const pid = Number(pattern.exec(entry)?.[1]);
+        if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+        rmSync(join(directory, entry), { force: true });
+        this.recovered.push(`removed ${join(dirname(file), entry)}, left by a killed run`);
+      }
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { CLUSTER_OBJECTS_FILE, namespaceObjectsFile, splitByScope } from '../k8s
 import type { SynthExtensions } from './extensions';
 import { stringifyObject, YamlWriteError } from './kubernetes-yaml';
 import { StagedOutput } from './output-directory';
+import { unknownEnvironmentsError } from './unknown-environments';
 import { MANIFEST_FILE, readOutputManifest, type OutputManifest } from './output-manifest';
 
 /** Options of {@link synthesize}. */
@@ -41,6 +42,17 @@ export interface SynthOptions extends SynthExtensions {
    * them leaves the previous output unchanged. @default - none
    */
   readonly extraFiles?: readonly { readonly path: string; readonly content: string }[];
+  /**
+   * Every file outside the output directory a run may stage (the pipeline files, changed or not):
+   * staged copies that killed runs left beside them are removed. @default - the paths of `extraFiles`
+   */
+  readonly extraFilePaths?: readonly string[];
+  /**
+   * Called once the output is in place with what this run repaired of what killed runs left (a
+   * restored output, removed staging directories and staged files, a taken-over lock), one sentence
+   * each; not called when there was nothing to repair. @default - not reported
+   */
+  readonly onRecovered?: (repairs: readonly string[]) => void;
 }
 
 /** One environment's synthesized output, in memory (see {@link SynthOptions.onEnvironment}). */
@@ -70,13 +82,8 @@ export type { OutputManifest } from './output-manifest';
 /** Picks the environments named in `names` (all when empty). @throws ConfigError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
   if (!names || names.length === 0) return [...defs.environments];
-  const known = defs.environments.map((e) => e.name);
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown.map((n) => ({ path: '--env', message: `(${JSON.stringify(n)}) is not a defined environment; use one of ${known.join(', ')}` })),
-    );
-  }
+  const unknown = unknownEnvironmentsError(names, defs.environments.map((e) => e.name));
+  if (unknown) throw unknown;
   return defs.environments.filter((e) => names.includes(e.name));
 }
 
@@ -91,7 +98,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
   const digestIssues = options.imageDigests === undefined ? [] : imageDigestIssues(envs, options.imageDigests);
   if (tagIssues.length + digestIssues.length > 0) throw new ConfigError([...tagIssues, ...digestIssues]);
 
-  const staged = StagedOutput.begin(outDir);
+  const staged = StagedOutput.begin(outDir, { companionFiles: options.extraFilePaths ?? options.extraFiles?.map((f) => f.path) });
   try {
     const summaries = writeEnvironments(defs, envs, staged.staging, options);
     const manifest: OutputManifest = { generator: 'deploykit', environments: {} };
@@ -120,6 +127,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
     writeFileSync(join(staged.staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     for (const file of options.extraFiles ?? []) staged.stageFile(file.path, file.content);
     staged.commit();
+    if (staged.recovered.length > 0) options.onRecovered?.(staged.recovered);
     return summaries;
   } catch (err) {
     staged.abort();

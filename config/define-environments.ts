@@ -8,7 +8,7 @@ import { formatCidr, parseCidr, subnet } from './cidr';
 import { ConfigError } from './config-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
 import { reservedKeyIssues } from './input-keys';
-import { clusterIssues, crossEnvironmentIssues, networkIssues, regionIssues, runnerIssues, serviceIssues, type RawIssue } from './rules';
+import { clusterIssues, crossEnvironmentIssues, networkIssues, promotionIssues, regionIssues, runnerIssues, serviceIssues, type RawIssue } from './rules';
 import {
   definitionsSchema,
   serviceNameSchema,
@@ -69,9 +69,14 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
   // Environments: each parsed on its own, then its services merged and validated in its context.
   const environments: EnvironmentDefinition[] = [];
   const envIndexes: number[] = [];
+  // Whether every environment and service parsed: rules comparing environments' services need them all.
+  let complete = true;
   rawEnvs.forEach((rawEnv, i) => {
     const parsedEnv = environmentSchema.safeParse(rawEnv, PARSE);
-    if (!parsedEnv.success) add(parsedEnv.error.issues, ['environments', i]);
+    if (!parsedEnv.success) {
+      complete = false;
+      add(parsedEnv.error.issues, ['environments', i]);
+    }
     const rawServices = isRecord(rawEnv) && isRecord(rawEnv.services) ? rawEnv.services : {};
     const services: ServiceDefinition[] = [];
     for (const [name, override] of Object.entries(rawServices)) {
@@ -80,8 +85,12 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
       const inCatalogue = Object.hasOwn(rawCatalogue, name);
       const merged = mergeOverride(inCatalogue ? rawCatalogue[name] : {}, override);
       const parsed = serviceSchema.safeParse(merged, PARSE);
-      if (parsed.success) services.push(resolveService(name, parsed.data));
-      else add(parsed.error.issues.filter((iss) => !(inCatalogue && catalogueIssues.has(issueKey(iss)))), at);
+      if (parsed.success) {
+        services.push(resolveService(name, parsed.data));
+        continue;
+      }
+      complete = false;
+      add(parsed.error.issues.filter((iss) => !(inCatalogue && catalogueIssues.has(issueKey(iss)))), at);
     }
     const at = ['environments', i];
     if (parsedEnv.success) {
@@ -99,8 +108,11 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
       addRaw(serviceIssues(env, at));
     }
   });
+  // Promotion sources follow definition order and a missing service would seem not run: with anything
+  // unparsed, the promotion rules could report what is not so.
+  const promotion = complete ? promotionIssues({ environments }) : [];
   addRaw(
-    crossEnvironmentIssues({ system: { name: rootSystemName(raw) }, environments }).map((r) => ({
+    [...crossEnvironmentIssues({ system: { name: rootSystemName(raw) }, environments }), ...promotion].map((r) => ({
       ...r,
       path: r.path[0] === 'environments' ? ['environments', envIndexes[r.path[1] as number], ...r.path.slice(2)] : r.path,
     })),

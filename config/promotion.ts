@@ -29,7 +29,7 @@ export function requiresManualApproval(env: EnvironmentDefinition): boolean {
 }
 
 /** Every environment's deployment target, in definition order. */
-export function deploymentTargets(defs: Definitions): DeploymentTarget[] {
+export function deploymentTargets(defs: Pick<Definitions, 'environments'>): DeploymentTarget[] {
   const previous = new Map<DeployTrigger, EnvironmentDefinition>();
   return defs.environments.map((environment) => {
     const manualApproval = requiresManualApproval(environment);
@@ -53,7 +53,7 @@ export function servicesToBuild(defs: Definitions): string[] {
  * digests that environment verified instead of rebuilding. Undefined for default-branch environments
  * and when no default-branch environment precedes it (then the release pipeline builds the images).
  */
-export function promotionSource(defs: Definitions, env: EnvironmentDefinition): EnvironmentDefinition | undefined {
+export function promotionSource(defs: Pick<Definitions, 'environments'>, env: EnvironmentDefinition): EnvironmentDefinition | undefined {
   const targets = deploymentTargets(defs);
   const index = targets.findIndex((t) => t.environment.name === env.name);
   if (index < 0 || targets[index].trigger !== 'release-tag') return undefined;
@@ -64,7 +64,7 @@ export function promotionSource(defs: Definitions, env: EnvironmentDefinition): 
 }
 
 /** The release-tag environments that promote `env`'s verified images (see {@link promotionSource}). */
-export function promotionTargets(defs: Definitions, env: EnvironmentDefinition): EnvironmentDefinition[] {
+export function promotionTargets(defs: Pick<Definitions, 'environments'>, env: EnvironmentDefinition): EnvironmentDefinition[] {
   return defs.environments.filter((target) => promotionSource(defs, target)?.name === env.name);
 }
 

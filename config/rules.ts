@@ -8,6 +8,7 @@ import { closestMatch } from './closest-match';
 import { show, type ConfigIssue } from './issue-format';
 import { IMAGE_DIGEST_REGEX, IMAGE_TAG_REGEX, isSharedNamespace } from './schema';
 import { clusterName, namespaceName, stateKey } from './naming';
+import { promotionSource } from './promotion';
 import type { Definitions, EnvironmentDefinition } from './types';
 
 /** An issue before its path is formatted: path elements relative to the definitions root. */
@@ -196,6 +197,29 @@ export function crossEnvironmentIssues(defs: Pick<Definitions, 'system' | 'envir
     check(`state:${state}`, i, (j) => `'state' (${show(state)}) is also the state of ${name(j)}; give each environment its own state key`);
     const cluster = `${env.account}/${env.region}/${clusterName(defs.system, env)}`;
     check(`cluster:${cluster}`, i, (j) => `'cluster.name' (${show(clusterName(defs.system, env))}) is also the cluster of ${name(j)} in the same account and region; name the clusters apart`);
+  });
+  return issues;
+}
+
+/**
+ * Promotion rules: a release-tag environment deploys the image digests its promotion source verified
+ * (see promotionSource), so it may run only services its source runs; for any other, the promote job
+ * would find no verified image and fail the release at run time.
+ */
+export function promotionIssues(defs: Pick<Definitions, 'environments'>): RawIssue[] {
+  const issues: RawIssue[] = [];
+  defs.environments.forEach((env, i) => {
+    const source = promotionSource(defs, env);
+    if (!source) return;
+    for (const svc of env.services) {
+      if (source.services.some((s) => s.name === svc.name)) continue;
+      issues.push({
+        path: ['environments', i, 'services', svc.name],
+        message:
+          `is not run by ${source.name}, whose verified images a release of ${env.name} promotes, so the promote job would find no verified image of it; ` +
+          `add it to ${source.name} first, so a release promotes what ${source.name} verified`,
+      });
+    }
   });
   return issues;
 }

@@ -66,12 +66,20 @@ export class CheckInputError extends Error {
   }
 }
 
-function listYaml(dir: string, prefix: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => `${prefix}/${f}`);
+/**
+ * The Kubernetes files of an environment whose output has no manifest: the YAML files directly in its
+ * `kubernetes/` directory (`cluster.k8s.yaml`) and in `kubernetes/namespaces/`, in the order synth lists
+ * them in a manifest (sorted by path: cluster-scoped objects first, then the namespaces).
+ */
+function listKubernetesFiles(dir: string, prefix: string): string[] {
+  const yamlIn = (sub: string): string[] => {
+    const path = join(dir, sub);
+    if (!existsSync(path)) return [];
+    return readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+      .map((entry) => [prefix, sub, entry.name].filter((part) => part !== '').join('/'));
+  };
+  return [...yamlIn(''), ...yamlIn('namespaces')].sort();
 }
 
 /** Reads the synth output and pipeline files into contexts. @throws CheckInputError */
@@ -93,7 +101,7 @@ function load(definitions: Definitions, options: LoadOptions): ProjectContext {
   const environments = envs.map((env): CheckContext => {
     const listed = manifest.environments?.[env.name];
     const terraformFile = listed?.terraform?.find((f) => f.endsWith('.tf.json')) ?? `${env.name}/terraform/cdk.tf.json`;
-    const k8sFiles = listed?.kubernetes ?? listYaml(join(options.dir, env.name, 'kubernetes'), `${env.name}/kubernetes`);
+    const k8sFiles = listed?.kubernetes ?? listKubernetesFiles(join(options.dir, env.name, 'kubernetes'), `${env.name}/kubernetes`);
     const preloaded = options.preloaded?.get(env.name);
     if (preloaded) {
       const kubernetes = new KubernetesObjects();

@@ -33,6 +33,7 @@ export const synthCommand: Command = {
   },
   run(values) {
     const started = performance.now();
+    let repairs: readonly string[] = [];
     const defs = loadDefinitions(values.config as string | undefined);
     const outDir = values.out as string;
     const pipelinesDir = values['pipelines-dir'] as string;
@@ -46,6 +47,8 @@ export const synthCommand: Command = {
       imageTag: values['image-tag'] as string | undefined,
       imageDigests: values['image-digests'] === undefined ? undefined : readImageDigests(values['image-digests'] as string),
       extraFiles: pipelines?.changed.map((file) => ({ path: join(pipelinesDir, file.path), content: file.content })),
+      extraFilePaths: pipelines && [...pipelines.written, ...pipelines.unchanged].map((path) => join(pipelinesDir, path)),
+      onRecovered: (list) => (repairs = list),
     });
     pipelines?.remember();
     if (!values.quiet) {
@@ -62,6 +65,7 @@ export const synthCommand: Command = {
         const state = [...pipelines.written.map((p) => `${p} written`), ...pipelines.unchanged.map((p) => `${p} up to date`)];
         process.stdout.write(`  pipelines: ${state.join(', ')}\n`);
       }
+      if (repairs.length > 0) process.stdout.write(`  recovered from a killed run: ${repairs.join('; ')}\n`);
     }
     return 0;
   },

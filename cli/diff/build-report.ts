@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDefinitions, type Definitions } from '../../config';
+import { unknownEnvironmentsError } from '../unknown-environments';
 import { compareOutputs } from './compare-outputs';
 import { DiffError } from './diff-error';
 import type { DiffReport } from './report';
@@ -43,6 +44,10 @@ export function buildDiffReport(options: DiffOptions): DiffReport {
   try {
     const base = resolveSide('base', options.base, options, cwd, join(scratch, 'base'));
     const head = resolveSide('head', options.head, options, cwd, join(scratch, 'head'));
+    refuseUnknownEnvironments(options.environments ?? [], [base, head], () => {
+      const configFile = options.config === undefined ? undefined : resolve(cwd, options.config);
+      return loadDefinitions(configFile).environments.map((env) => env.name);
+    });
     let tiers = new Map([...base.tiers, ...head.tiers]);
     if (tiers.size === 0 && options.config !== undefined) tiers = tiersOf(loadDefinitions(resolve(cwd, options.config)));
     return compareOutputs(base.output, head.output, {
@@ -54,6 +59,18 @@ export function buildDiffReport(options: DiffOptions): DiffReport {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Refuses an `--env` name that neither side has (in its output or, when synthesized, its definitions)
+ * and the definitions do not define either, as `synth --env` does; the definitions are loaded only then.
+ * @throws ConfigError at `--env`
+ */
+function refuseUnknownEnvironments(names: readonly string[], sides: readonly ResolvedSide[], definedNames: () => readonly string[]): void {
+  const onSides = sides.flatMap((side) => [...side.output.environments.keys(), ...side.tiers.keys()]);
+  if (!unknownEnvironmentsError(names, onSides)) return;
+  const error = unknownEnvironmentsError(names, [...new Set([...definedNames(), ...onSides])]);
+  if (error) throw error;
 }
 
 function tiersOf(defs: Definitions): Map<string, string> {

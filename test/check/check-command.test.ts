@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { defineEnvironments } from '../../config';
+import { parseAllDocuments } from 'yaml';
+import { defineEnvironments, registryHost, repositoryName } from '../../config';
 import { formatSarif } from '../../cli/check/format/sarif';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
-import { cpuAtMaxScale, exampleDefs, exampleInput, nodeGroupCpu, tempDir } from '../support/synth';
+import { cpuAtMaxScale, exampleDefs, exampleInput, kubernetesText, nodeGroupCpu, tempDir } from '../support/synth';
 
 const NOW = new Date('2026-01-15T00:00:00Z');
 const root = tempDir();
@@ -37,6 +38,30 @@ describe('deploykit check', () => {
     const report = runCheck(exampleDefs(), { dir: dist, projectRoot: '.', now: NOW });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.environments).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  test('an output pinned by digest (synth --image-digests) passes with zero errors', async () => {
+    const defs = exampleDefs();
+    const digest = (i: number) => `sha256:${i.toString(16).padStart(2, '0').repeat(32)}`;
+    const out = join(tempDir(), 'dist');
+    for (const env of defs.environments) {
+      const digests = Object.fromEntries(env.services.map((s, i) => [s.name, digest(i + 1)]));
+      synthesize(defs, { outDir: out, environments: [env.name], imageTag: '3f2c1ab', imageDigests: digests });
+      // Every service's Deployment really runs <repo>:<tag>@<digest>.
+      const images = parseAllDocuments(kubernetesText(out, env.name))
+        .map((d) => d.toJS())
+        .filter((o) => o?.kind === 'Deployment')
+        .flatMap((d) => d.spec.template.spec.containers.map((c: { image: string }) => c.image));
+      for (const service of env.services) {
+        expect(images).toContain(`${registryHost(env)}/${repositoryName(service)}:3f2c1ab@${digests[service.name]}`);
+      }
+    }
+    const report = runCheck(defs, { dir: out, projectRoot: '.', now: NOW });
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(report.environments).toEqual(defs.environments.map((e) => e.name));
+    const cli = await runCli('check', '--dir', out);
+    expect(cli.stdout).toMatch(/^0 error\(s\), \d+ warning\(s\), 0 suppressed$/m);
+    expect(cli.code).toBe(0);
   });
 
   test('exits 0 on the example, synthesizing into a temporary directory first', async () => {

@@ -103,6 +103,45 @@ describe('the output directory', () => {
     expect(leftovers(out)).toEqual([]);
   }, 120_000);
 
+  test('staged pipeline files a killed run left are removed by the next run, which says in one line what it repaired (not with --quiet)', async () => {
+    const root = tempDir();
+    const out = join(root, 'dist');
+    synthesize(defs, { outDir: out, environments: [envNames[0]] });
+    const held = await startHeldAt('before-swap', ['synth', '--out', out, '--pipelines-dir', root]);
+    await held.kill();
+    const stagedCopy = (dir: string, file: string) => readdirSync(dir).filter((e) => e.startsWith(`${file}.deploykit-${held.pid}-`) && e.endsWith('.tmp'));
+    const workflows = join(root, '.github', 'workflows');
+    const [gitlabCopy] = stagedCopy(root, '.gitlab-ci.yml');
+    const [githubCopy] = stagedCopy(workflows, 'deploy.yml');
+    expect(gitlabCopy).toBeDefined();
+    expect(githubCopy).toBeDefined();
+    const [staging] = leftovers(out).filter((e) => /^\.dist\.staging-/.test(e));
+    // A staged copy of a run that is alive (this process) is not touched.
+    const live = `.gitlab-ci.yml.deploykit-${process.pid}-0.tmp`;
+    writeFileSync(join(root, live), 'in progress');
+
+    const result = await runCli('synth', '--out', out, '--pipelines-dir', root);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const repairLines = result.stdout.split('\n').filter((line) => line.includes('killed'));
+    expect(repairLines).toEqual([
+      `  recovered from a killed run: took over .dist.lock of pid ${held.pid}, which no longer runs; removed ${staging}, left by a killed run; ` +
+        `removed ${join(root, gitlabCopy)}, left by a killed run; removed ${join(workflows, githubCopy)}, left by a killed run`,
+    ]);
+    expect(readdirSync(root).sort()).toEqual(['.github', '.gitlab-ci.yml', live, 'dist'].sort());
+    expect(readdirSync(workflows)).toEqual(['deploy.yml']);
+    expect(leftovers(out)).toEqual([]);
+
+    // Unchanged pipeline files are not staged, but copies beside them are still removed; --quiet prints nothing.
+    const again = await startHeldAt('before-swap', ['synth', '--out', out, '--pipelines-dir', root, '--quiet']);
+    await again.kill();
+    writeFileSync(join(root, `.gitlab-ci.yml.deploykit-${again.pid}-1.tmp`), 'left');
+    const quiet = await runCli('synth', '--out', out, '--pipelines-dir', root, '--quiet');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+    expect(readdirSync(root).sort()).toEqual(['.github', '.gitlab-ci.yml', live, 'dist'].sort());
+  }, 120_000);
+
   test('files a user or terraform put in the output survive a synth; files the previous synth wrote and this one does not are removed', async () => {
     const out = join(tempDir(), 'dist');
     synthesize(defs, { outDir: out });

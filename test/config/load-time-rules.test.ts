@@ -1,4 +1,5 @@
 import { ConfigError, defineEnvironments, type ConfigIssue } from '../../config';
+import { promotionSource } from '../../config/promotion';
 import { configIssuesOf, exampleInput } from '../support/synth';
 
 const issuesOf = configIssuesOf;
@@ -160,6 +161,50 @@ describe('rules checked when the definitions load', () => {
       };
     });
     expect(issues).toEqual([]);
+  });
+
+  describe('promotion', () => {
+    /** A release-tag environment of the example and the environment whose verified images it promotes. */
+    const promotion = () => {
+      const defs = defineEnvironments(exampleInput());
+      const target = defs.environments.find((e) => promotionSource(defs, e) !== undefined);
+      if (!target) throw new Error('the example has no release-tag environment with a promotion source');
+      return { target: target.name, source: promotionSource(defs, target)!.name };
+    };
+    /** Adds a catalogue service `name` (a copy of the first, in its own namespace) to the named environments. */
+    const addService = (input: any, name: string, envs: readonly string[]) => {
+      input.services[name] = { ...input.services[firstService(input)], namespace: undefined };
+      for (const e of envs) env(input, e).services[name] = {};
+    };
+
+    test('fails when a release-tag environment runs a service its promotion source does not run', () => {
+      const { target, source } = promotion();
+      const issues = issuesOf((input) => addService(input, 'reports', [target]));
+      expect(issues).toEqual([
+        {
+          path: `${target}.services.reports`,
+          message:
+            `is not run by ${source}, whose verified images a release of ${target} promotes, so the promote job would find no verified image of it; ` +
+            `add it to ${source} first, so a release promotes what ${source} verified`,
+        },
+      ]);
+    });
+
+    test('accepts a service the promotion source runs, and one only the source runs', () => {
+      const { target, source } = promotion();
+      expect(issuesOf((input) => addService(input, 'reports', [source, target]))).toEqual([]);
+      expect(issuesOf((input) => addService(input, 'reports', [source]))).toEqual([]);
+    });
+
+    test('is not reported while a service of the source is invalid (it would only seem missing)', () => {
+      const { target, source } = promotion();
+      const issues = issuesOf((input) => {
+        addService(input, 'reports', [source, target]);
+        env(input, source).services.reports = { replicas: -1 };
+      });
+      expect(issues.length).toBeGreaterThan(0);
+      expect(new Set(issues.map((i) => i.path))).toEqual(new Set([`${source}.services.reports`]));
+    });
   });
 
   test('fails when a __proto__ key is written, in data or as an object literal prototype', () => {

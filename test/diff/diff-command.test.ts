@@ -69,6 +69,31 @@ describe('deploykit diff command', () => {
     expect(result.stdout).not.toContain('prod');
   });
 
+  test('--env naming an environment neither side nor the definitions have is refused as synth refuses it (exit 1)', async () => {
+    const defined = exampleDefs().environments.map((e) => e.name);
+    const both = writeOutput({ [defined[0]]: { kubernetes: [namespace('a')] } });
+    const synth = await runCli('synth', '--out', join(tempDir(), 'dist'), '--env', 'qa');
+    const diff = await runCli('diff', '--base', both, '--head', both, '--env', 'qa');
+    expect(synth.code).toBe(1);
+    expect(diff.code).toBe(synth.code);
+    expect(diff.stdout).toBe('');
+    expect(diff.stderr).toBe(synth.stderr.replace(/^deploykit synth:/, 'deploykit diff:'));
+    expect(diff.stderr).toBe(
+      `deploykit diff: invalid environment definitions (1 problem):\n  - --env: ("qa") is not a defined environment; use one of ${defined.join(', ')}\nNothing was written.\n`,
+    );
+
+    // The choices include what only the outputs have; a name either side or the definitions have is compared.
+    const legacy = writeOutput({ legacy: { kubernetes: [namespace('a')] } });
+    const withLegacy = await runCli('diff', '--base', legacy, '--head', both, '--env', 'qa', '--env', 'legacy');
+    expect(withLegacy.code).toBe(1);
+    expect(withLegacy.stderr).toContain(`--env: ("qa") is not a defined environment; use one of ${[...defined, 'legacy'].join(', ')}\n`);
+    expect(withLegacy.stderr).not.toContain('("legacy")');
+    const onlyDefined = defined[defined.length - 1];
+    const definedOnly = await runCli('diff', '--base', legacy, '--head', legacy, '--env', onlyDefined, '--format', 'text');
+    expect(definedOnly.code).toBe(0);
+    expect(definedOnly.stderr).toBe('');
+  });
+
   test('errors exit 2 and name the problem', async () => {
     const missing = await runCli('diff');
     expect(missing.code).toBe(2);

@@ -34,6 +34,7 @@ import {
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_FILE } from './output-manifest';
+import { isProcessAlive } from './process-alive';
 
 export { MANIFEST_FILE } from './output-manifest';
 
@@ -221,7 +222,7 @@ export class StagedOutput {
         }
         const text = readText(this.lockFile);
         const holder = parseOwner(text);
-        if (holder && (holder.host !== owner.host || isAlive(holder.pid))) {
+        if (holder && (holder.host !== owner.host || isProcessAlive(holder.pid))) {
           throw new OutputDirectoryError(
             `--out ${dir} is being written by another deploykit run (pid ${holder.pid} on ${holder.host}, since ${holder.since}); ` +
               `wait for it to finish, or remove ${this.lockFile} if that process no longer runs`,
@@ -288,7 +289,7 @@ export class StagedOutput {
       const pattern = new RegExp(`^${escapeRegExp(basename(file))}\\.deploykit-(\\d+)-[0-9a-z]+\\.tmp$`);
       for (const entry of readdirSync(directory)) {
         const pid = Number(pattern.exec(entry)?.[1]);
-        if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+        if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
         rmSync(join(directory, entry), { force: true });
         this.recovered.push(`removed ${join(dirname(file), entry)}, left by a killed run`);
       }
@@ -307,14 +308,6 @@ function holdAt(point: 'locked' | 'before-swap' | 'between-renames'): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function parseOwner(text: string | undefined): LockOwner | undefined {
   try {

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DiffError } from './diff-error';
+import { isProcessAlive } from '../process-alive';
 
 /** Options of {@link synthesizeRevision}. */
 export interface RevisionSynthOptions {
@@ -66,7 +67,7 @@ export function removeAbandonedWorktrees(repoRoot: string): string[] {
     } catch {
       // No owner recorded: left by an earlier release, whose runs remove their worktree when they end.
     }
-    if (Number.isInteger(owner) && isAlive(owner)) continue;
+    if (Number.isInteger(owner) && isProcessAlive(owner)) continue;
     // The borrowed node_modules is a symlink to a live checkout's: remove the link, never its target.
     for (const link of findNodeModulesLinks(path)) unlinkSync(link);
     // Twice --force: a run killed during `git worktree add` leaves the worktree locked ("initializing").
@@ -95,14 +96,6 @@ function findNodeModulesLinks(worktree: string, depth = 0): string[] {
   return links;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Runs the revision's `cli/main.ts` with tsx. */
 const RUNNER = "require('./cli/main').main(process.argv.slice(1)).then((code) => process.exit(code))";

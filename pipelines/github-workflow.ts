@@ -146,14 +146,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       if: PULL_REQUEST,
       needs: [githubJobId.test],
       permissions: ASSUME_ROLE,
-      steps: [
-        steps.checkout(),
-        steps.setupNode(),
-        steps.setupTerraform(),
-        steps.assumeRole(env, 'plan'),
-        run('build deploykit', ...commands.installCli()),
-        run(`plan ${env.name} for review`, commands.reviewPlan(env)),
-      ],
+      steps: steps.withPlanRole(env, run(`plan ${env.name} for review`, commands.reviewPlan(env)), commands.installCli()),
     });
   }
 
@@ -285,14 +278,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       name: `drift ${env.name}`,
       if: SCHEDULE,
       permissions: ASSUME_ROLE,
-      steps: [
-        steps.checkout(),
-        steps.setupNode(),
-        steps.setupTerraform(),
-        steps.assumeRole(env, 'plan'),
-        run('build deploykit', ...commands.installCli()),
-        run(`check ${env.name} for drift`, commands.drift(env)),
-      ],
+      steps: steps.withPlanRole(env, run(`check ${env.name} for drift`, commands.drift(env)), commands.installCli()),
     });
   }
 
@@ -336,6 +322,11 @@ class Steps {
     private readonly defs: Definitions,
     private readonly opts: ResolvedPipelineOptions,
   ) {}
+
+  /** The steps of a read-only job: checkout, Node.js, Terraform, the plan role, the deploykit build, then `step`. */
+  withPlanRole(env: EnvironmentDefinition, step: GithubStep, installCli: readonly string[]): GithubStep[] {
+    return [this.checkout(), this.setupNode(), this.setupTerraform(), this.assumeRole(env, 'plan'), run('build deploykit', ...installCli), step];
+  }
 
   checkout(fetchDepth?: number): GithubStep {
     return {

@@ -11,6 +11,7 @@ import {
   workloadRoleName,
   type Definitions,
 } from '../../config';
+import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
 import { exampleDefs, exampleInput } from '../support/synth';
 import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthEnvironment, synthStack } from './tf-json';
 
@@ -121,6 +122,10 @@ describe('EnvironmentStack', () => {
           description: `Kubernetes API from the CI runners of company-${name} (deploy.runner.networks)`,
         });
       }
+    });
+
+    test('uses only resource types the bootstrap grants the apply role', () => {
+      expect(uncoveredResourceTypes(Object.keys(json.resource))).toEqual([]);
     });
 
     test('tags per-service resources with the service', () => {

@@ -8,7 +8,7 @@ import { formatCidr, parseCidr, subnet } from './cidr';
 import { ConfigError } from './config-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
 import { reservedKeyIssues } from './input-keys';
-import { clusterIssues, crossEnvironmentIssues, networkIssues, promotionIssues, regionIssues, runnerIssues, serviceIssues, type RawIssue } from './rules';
+import { clusterIssues, crossEnvironmentIssues, networkIssues, promotionIssues, regionIssues, runnerIssues, runnerNetworkIssues, serviceIssues, type RawIssue } from './rules';
 import {
   definitionsSchema,
   serviceNameSchema,
@@ -95,7 +95,14 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
     const at = ['environments', i];
     if (parsedEnv.success) {
       const env = resolveEnvironment(parsedEnv.data as ParsedEnvironment, services);
-      addRaw([...regionIssues(env, at), ...networkIssues(env, at), ...clusterIssues(env, at), ...serviceIssues(env, at), ...runnerIssues(env, root.data?.ci, at)]);
+      addRaw([
+        ...regionIssues(env, at),
+        ...networkIssues(env, at),
+        ...clusterIssues(env, at),
+        ...serviceIssues(env, at),
+        ...runnerIssues(env, root.data?.ci, at),
+        ...runnerNetworkIssues(env, root.data?.ci, at),
+      ]);
       environments.push(env);
       envIndexes.push(i);
     } else {

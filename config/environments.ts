@@ -6,17 +6,19 @@ import type { DefinitionsInput } from './schema';
 
 const ZONES = ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'];
 /**
- * Egress range of the office / VPN and of the CI runners of non-production environments, allowed to
- * reach their public cluster API endpoints (a documentation range: put your own here).
+ * Egress range of the office / VPN, allowed to reach the public cluster API endpoints of the
+ * non-production environments (a documentation range: put your own here).
  */
 const OFFICE_CIDR = '203.0.113.0/24';
 
 /**
  * Runners of the jobs that talk to an environment's Kubernetes API: self-hosted runners inside the
- * environment's VPC, registered with these tags (GitLab) or labels (GitHub). See docs/ci-cd.md#runners.
+ * environment's VPC, registered with these tags (GitLab) or labels (GitHub), in a runner subnet
+ * (`network`, a /24 you add to the VPC outside the ranges deploykit carves for its own subnets)
+ * that the cluster security group admits on TCP 443. See docs/ci-cd.md#runners.
  */
-function runnersOf(env: string) {
-  return { gitlabTags: [`deploykit-${env}`], githubLabels: ['self-hosted', `deploykit-${env}`] };
+function runnersOf(env: string, network: string) {
+  return { gitlabTags: [`deploykit-${env}`], githubLabels: ['self-hosted', `deploykit-${env}`], networks: [network] };
 }
 
 /** The built-in example definitions (input shape). */
@@ -70,7 +72,7 @@ export const exampleDefinitions = {
         },
       },
       state: { bucket: 'company-terraform-state-111111111111' },
-      deploy: { approval: 'automatic', runner: runnersOf('dev') },
+      deploy: { approval: 'automatic', runner: runnersOf('dev', '10.10.200.0/24') },
       services: {
         'company-web': { autoscaling: null, replicas: 1, env: { LOG_LEVEL: 'debug' } },
         'company-api': { autoscaling: { minReplicas: 1, maxReplicas: 2 } },
@@ -92,7 +94,7 @@ export const exampleDefinitions = {
         },
       },
       state: { bucket: 'company-terraform-state-222222222222' },
-      deploy: { approval: 'automatic', runner: runnersOf('staging') },
+      deploy: { approval: 'automatic', runner: runnersOf('staging', '10.20.200.0/24') },
       services: {
         'company-web': {},
         'company-api': {},
@@ -113,7 +115,7 @@ export const exampleDefinitions = {
         },
       },
       state: { bucket: 'company-terraform-state-333333333333' },
-      deploy: { approval: 'manual', runner: runnersOf('prod') },
+      deploy: { approval: 'manual', runner: runnersOf('prod', '10.30.200.0/24') },
       services: {
         'company-web': {
           autoscaling: { minReplicas: 3, maxReplicas: 12 },

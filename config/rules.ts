@@ -159,6 +159,63 @@ export function runnerIssues(
 }
 
 /**
+ * The networks the runners connect from (`deploy.runner.networks`), which get TCP 443 on the cluster
+ * security group: required with a private endpoint (the group admits nothing else but the control
+ * plane and the nodes); with a public endpoint, a network outside the VPC reaches the API through the
+ * public endpoint, so it must be inside one of `cluster.publicAccessCidrs`. Never the whole internet.
+ */
+export function runnerNetworkIssues(
+  env: EnvironmentDefinition,
+  ci: { readonly gitlab?: unknown; readonly github?: unknown } | undefined,
+  at: (string | number)[],
+): RawIssue[] {
+  const where = [...at, 'deploy', 'runner'];
+  const networks = env.deploy.runner?.networks;
+  if (networks === undefined) {
+    if (env.cluster.endpointAccess !== 'private' || !(ci?.gitlab || ci?.github)) return [];
+    return [
+      {
+        path: where,
+        message: `'networks' is not set while 'cluster.endpointAccess' is "private", so the cluster security group admits no runner and the jobs cannot reach the cluster API; set deploy.runner.networks to the CIDRs the runners connect from, e.g. their subnet inside the VPC or a peered or VPN network (see docs/ci-cd.md#runners)`,
+      },
+    ];
+  }
+  const issues: RawIssue[] = [];
+  const vpc = parseCidr(env.network.vpcCidr);
+  const allowed = env.cluster.publicAccessCidrs.map(parseCidr).filter((b) => b !== undefined);
+  networks.forEach((cidr, i) => {
+    const block = parseCidr(cidr);
+    if (!block) return; // the schema reports the syntax
+    if (block.prefixLength === 0) {
+      issues.push({
+        path: where,
+        message: `'networks[${i}]' (${show(cidr)}) would open the Kubernetes API to every address; list the runners' own networks (their subnet, a peered or VPN range)`,
+      });
+      return;
+    }
+    if (!isNetworkAddress(block)) {
+      issues.push({
+        path: where,
+        message: `'networks[${i}]' (${show(cidr)}) is not a network address (host bits are set); use ${show(formatCidr(networkOf(block)))}`,
+      });
+      return;
+    }
+    if (networks.indexOf(cidr) < i) {
+      issues.push({ path: where, message: `'networks[${i}]' (${show(cidr)}) is listed twice; list each network once` });
+      return;
+    }
+    const inVpc = vpc !== undefined && contains(vpc, block);
+    if (env.cluster.endpointAccess === 'public-and-private' && !inVpc && !allowed.some((a) => contains(a, block))) {
+      issues.push({
+        path: where,
+        message: `'networks[${i}]' (${show(cidr)}) is outside the VPC (${show(env.network.vpcCidr)}) and not inside any of 'cluster.publicAccessCidrs', so runners there cannot reach the public endpoint; add it to cluster.publicAccessCidrs or run the runners inside the VPC`,
+      });
+    }
+  });
+  return issues;
+}
+
+/**
  * Service rules that depend on the environment or the service's name: mutable tags outside
  * development, a namespace derived from a name Kubernetes uses itself.
  */

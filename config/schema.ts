@@ -519,6 +519,13 @@ const environmentSchema = z.strictObject({
             .min(1, { error: 'must list at least one runner label; add the label of a runner that can reach the cluster API' })
             .optional()
             .describe('GitHub `runs-on` labels selecting runners that can reach the cluster API, e.g. `["self-hosted", "deploykit-prod"]`. @default - GitHub-hosted runners'),
+          networks: z
+            .array(cidr('a runner network'))
+            .min(1, { error: 'must list at least one network; add the CIDR the runners connect from' })
+            .optional()
+            .describe(
+              'Networks (IPv4 CIDRs) the runners connect from, e.g. their subnet inside the VPC (`10.30.200.0/24`) or a peered or VPN network; each gets an ingress rule for TCP 443 on the cluster security group. Required with a private endpoint; with a public endpoint, each must be inside the VPC or listed in `cluster.publicAccessCidrs`. Never `0.0.0.0/0`. @default - none (the cluster security group admits only the control plane and the nodes)',
+            ),
         })
         .optional()
         .describe(

@@ -60,7 +60,14 @@ export type EnvironmentDefinition = Readonly<
     /** Whether a person approves each deploy. */
     readonly approval: 'automatic' | 'manual';
     /** Runners of the jobs that talk to the Kubernetes API; undefined means the CI system's hosted runners. */
-    readonly runner: { readonly gitlabTags?: readonly string[]; readonly githubLabels?: readonly string[] } | undefined;
+    readonly runner:
+      | {
+          readonly gitlabTags?: readonly string[];
+          readonly githubLabels?: readonly string[];
+          /** Networks (IPv4 CIDRs) the runners connect from; each may reach the cluster API (TCP 443). */
+          readonly networks?: readonly string[];
+        }
+      | undefined;
   };
   /** Services the environment runs, in definition order. */
   readonly services: readonly ServiceDefinition[];

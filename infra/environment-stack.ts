@@ -110,6 +110,10 @@ export class EnvironmentStack extends TerraformStack {
       logEncryptionKey: logsKey,
       admins: env.cluster.admins,
     });
+    // The CI runners of the jobs that run kubectl reach the API through the cluster security group.
+    for (const cidr of env.deploy.runner?.networks ?? []) {
+      this.cluster.allowApiAccessFrom(cidr, `Kubernetes API from the CI runners of ${name} (deploy.runner.networks)`);
+    }
     for (const ng of env.cluster.nodeGroups) {
       this.cluster.addNodeGroup({
         nodeGroupName: ng.name,

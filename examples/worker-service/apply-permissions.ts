@@ -1,8 +1,9 @@
 /**
  * The IAM actions the CI apply role needs for the resource types the company's own constructs add
- * (worker queues, the SQS endpoint and its security group). `deploykit bootstrap --config
- * examples/worker-service/deploykit.config.ts` merges them into every apply role, and allows SQS
- * under the permissions boundary so the workers' roles can consume their queues.
+ * (worker queues, the SQS endpoint and its security group; the group's ingress rule,
+ * `aws_vpc_security_group_ingress_rule`, is a type deploykit's own stacks use and grant already).
+ * `deploykit bootstrap --config examples/worker-service/deploykit.config.ts` merges them into every
+ * apply role, and allows SQS under the permissions boundary so the workers' roles can consume their queues.
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html
  */
 import type { ResourceTypeActions } from '../../infra';
@@ -30,14 +31,6 @@ export const companyApplyPermissions: ResourceTypeActions = {
     'ec2:RevokeSecurityGroupEgress',
     'ec2:AuthorizeSecurityGroupEgress',
     'ec2:DescribeNetworkInterfaces',
-    ...EC2_TAGS,
-  ],
-  aws_vpc_security_group_ingress_rule: [
-    'ec2:AuthorizeSecurityGroupIngress',
-    'ec2:RevokeSecurityGroupIngress',
-    'ec2:ModifySecurityGroupRules',
-    'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
-    'ec2:DescribeSecurityGroupRules',
     ...EC2_TAGS,
   ],
   aws_vpc_endpoint: [

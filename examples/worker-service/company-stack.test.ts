@@ -99,7 +99,11 @@ describe('CompanyStack', () => {
     const endpoint = entry(prod.resources('aws_vpc_endpoint'), 'SqsEndpoint')[1];
     expect(endpoint).toMatchObject({ service_name: 'com.amazonaws.ap-east-1.sqs', vpc_endpoint_type: 'Interface', private_dns_enabled: true });
     expect(endpoint.subnet_ids).toHaveLength(3);
-    expect(Object.values(prod.resources('aws_vpc_security_group_ingress_rule'))).toEqual([
+    const [groupId] = entry(prod.resources('aws_security_group'), 'SqsEndpoint_SecurityGroup');
+    const toEndpoint = Object.values(prod.resources('aws_vpc_security_group_ingress_rule')).filter(
+      (rule) => rule.security_group_id === `\${aws_security_group.${groupId}.id}`,
+    );
+    expect(toEndpoint).toEqual([
       expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: 'tcp', cidr_ipv4: '10.30.0.0/16', description: expect.any(String) }),
     ]);
   });

@@ -39,6 +39,15 @@ export const RESOURCE_TYPE_ACTIONS: ResourceTypeActions = {
     'ec2:RevokeSecurityGroupEgress',
     ...EC2_TAGS,
   ],
+  aws_vpc_security_group_ingress_rule: [
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:RevokeSecurityGroupIngress',
+    'ec2:DescribeSecurityGroupRules',
+    'ec2:ModifySecurityGroupRules',
+    'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+    'ec2:DescribeSecurityGroups',
+    ...EC2_TAGS,
+  ],
   aws_flow_log: ['ec2:CreateFlowLogs', 'ec2:DeleteFlowLogs', 'ec2:DescribeFlowLogs', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'iam:PassRole', ...EC2_TAGS],
   aws_cloudwatch_log_group: [
     'logs:CreateLogGroup',

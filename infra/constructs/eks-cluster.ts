@@ -3,7 +3,8 @@
  * all five control-plane log types into a pre-created, encrypted log group, API-only
  * authentication with access entries (no aws-auth ConfigMap, no implicit creator admin), managed
  * add-ons (the VPC CNI enforcing NetworkPolicies) and a cluster role with only
- * `AmazonEKSClusterPolicy` attached.
+ * `AmazonEKSClusterPolicy` attached. The cluster security group admits only the control plane and
+ * the nodes; {@link EksCluster.allowApiAccessFrom} opens the API (TCP 443) to further networks.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
@@ -13,9 +14,10 @@ import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cl
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { truncateName } from '../../config';
+import { formatCidr, isNetworkAddress, networkOf, parseCidr, truncateName } from '../../config';
 import { policyDocument, sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn, eksAccessPolicyArn } from '../private/arn';
 import { serviceTrustPolicy } from '../private/trust-policy';
@@ -27,6 +29,12 @@ export type EndpointAccess = 'private' | 'public-and-private';
 
 /** Every EKS control-plane log type; all are enabled. */
 export const CLUSTER_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+/** Port of the Kubernetes API on the cluster's private endpoint network interfaces. */
+export const API_PORT = 443;
+
+/** Characters EC2 accepts in a security group rule description (at most 255 of them). */
+const RULE_DESCRIPTION_REGEX = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 
 /** Managed add-ons every cluster gets, in creation order. */
 export const CLUSTER_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'metrics-server'] as const;
@@ -103,10 +111,16 @@ export class EksCluster extends Construct {
   public readonly logGroupName: string;
   /** Managed add-ons by name. */
   public readonly addons: Readonly<Record<string, EksAddon>>;
+  /**
+   * The security group EKS creates for the cluster (on the control-plane network interfaces and the
+   * managed nodes); a reference, known after the cluster exists.
+   */
+  public readonly clusterSecurityGroupId: string;
 
   private readonly name: string;
   private readonly subnetIds: readonly string[];
   private readonly nodeGroups: NodeGroup[] = [];
+  private readonly apiAccessCidrs = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -195,6 +209,7 @@ export class EksCluster extends Construct {
     this.clusterName = this.resource.name;
     this.clusterArn = this.resource.arn;
     this.endpoint = this.resource.endpoint;
+    this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
 
     for (const arn of admins) {
       this.addAccessEntry(`Admin${sidFrom(arn.split(':').slice(4).join('-'))}`, {
@@ -240,6 +255,50 @@ export class EksCluster extends Construct {
       addon.dependsOn = [...(addon.dependsOn ?? []), dependable(nodeGroup.resource)];
     }
     return nodeGroup;
+  }
+
+  /**
+   * Lets a network reach the Kubernetes API through the cluster's private endpoint: an ingress rule
+   * for TCP 443 from `cidr` on the cluster security group (e.g. the subnet of CI runners inside the
+   * VPC, or a peered or VPN network). The construct id derives from the CIDR
+   * (`10.30.200.0/24` → `ApiAccessFrom10-30-200-0-24`), so the Terraform address stays stable.
+   * @param cidr an IPv4 network (`a.b.c.d/n`, no host bits set), never `0.0.0.0/0`
+   * @param description what the network is, shown on the rule (at most 255 characters EC2 accepts)
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
+   */
+  public allowApiAccessFrom(cidr: string, description: string): VpcSecurityGroupIngressRule {
+    const where = this.node.path;
+    const block = parseCidr(cidr);
+    if (!block) {
+      throw new Error(`${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)}, which is not an IPv4 CIDR; write it as a.b.c.d/n`);
+    }
+    if (block.prefixLength === 0) {
+      throw new Error(
+        `${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)}, which opens the Kubernetes API to every address; list the runners' own networks`,
+      );
+    }
+    if (!isNetworkAddress(block)) {
+      throw new Error(
+        `${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)}, which is not a network address (host bits are set); use ${JSON.stringify(formatCidr(networkOf(block)))}`,
+      );
+    }
+    if (this.apiAccessCidrs.has(cidr)) {
+      throw new Error(`${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)} twice; allow each network once`);
+    }
+    if (!RULE_DESCRIPTION_REGEX.test(description)) {
+      throw new Error(
+        `${where}: 'allowApiAccessFrom' description (${JSON.stringify(description)}) is not a security group rule description; use 1–255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*`,
+      );
+    }
+    this.apiAccessCidrs.add(cidr);
+    return new VpcSecurityGroupIngressRule(this, `ApiAccessFrom${cidr.replace(/[./]/g, '-')}`, {
+      securityGroupId: this.clusterSecurityGroupId,
+      description,
+      ipProtocol: 'tcp',
+      fromPort: API_PORT,
+      toPort: API_PORT,
+      cidrIpv4: cidr,
+    });
   }
 
   /**

@@ -115,11 +115,14 @@ describe('definition values that reach generated code', () => {
 });
 
 describe('deploy.runner and a private cluster endpoint', () => {
+  /** A network the runners of a private endpoint may connect from (a peered or VPN range). */
+  const PEERED = '198.51.100.0/24';
   const privateWithout = (runner: object | undefined) =>
     issuesOf((input) => {
       second(input).cluster.endpointAccess = 'private';
       second(input).deploy.runner = runner;
     });
+  const networksMessage = `'networks' is not set while 'cluster.endpointAccess' is "private", so the cluster security group admits no runner and the jobs cannot reach the cluster API; set deploy.runner.networks to the CIDRs the runners connect from, e.g. their subnet inside the VPC or a peered or VPN network (see docs/ci-cd.md#runners)`;
   const message = (field: string, system: string) =>
     `'${field}' is not set while 'cluster.endpointAccess' is "private", so the ${system} jobs would run on hosted runners that cannot reach the cluster API; set deploy.runner.${field} to runners inside the VPC (see docs/ci-cd.md#runners), or make the endpoint "public-and-private" with the runners' addresses in publicAccessCidrs`;
 
@@ -127,15 +130,24 @@ describe('deploy.runner and a private cluster endpoint', () => {
     expect(privateWithout(undefined)).toEqual([
       { path: `${secondName()}.deploy.runner`, message: message('gitlabTags', 'GitLab') },
       { path: `${secondName()}.deploy.runner`, message: message('githubLabels', 'GitHub') },
+      { path: `${secondName()}.deploy.runner`, message: networksMessage },
     ]);
   });
 
   test('fails when only one system has runners', () => {
-    expect(privateWithout({ gitlabTags: ['vpc'] })).toEqual([{ path: `${secondName()}.deploy.runner`, message: message('githubLabels', 'GitHub') }]);
+    expect(privateWithout({ gitlabTags: ['vpc'], networks: [PEERED] })).toEqual([
+      { path: `${secondName()}.deploy.runner`, message: message('githubLabels', 'GitHub') },
+    ]);
   });
 
   test('is accepted with runners for every configured CI system', () => {
-    expect(privateWithout({ gitlabTags: ['vpc'], githubLabels: ['self-hosted', 'vpc'] })).toEqual([]);
+    expect(privateWithout({ gitlabTags: ['vpc'], githubLabels: ['self-hosted', 'vpc'], networks: [PEERED] })).toEqual([]);
+  });
+
+  test('fails when the runners have no network, with the exact message', () => {
+    expect(privateWithout({ gitlabTags: ['vpc'], githubLabels: ['self-hosted', 'vpc'] })).toEqual([
+      { path: `${secondName()}.deploy.runner`, message: networksMessage },
+    ]);
   });
 
   test('needs no runners of a CI system the definitions do not configure', () => {
@@ -143,7 +155,18 @@ describe('deploy.runner and a private cluster endpoint', () => {
       issuesOf((input) => {
         delete input.ci.github;
         second(input).cluster.endpointAccess = 'private';
-        second(input).deploy.runner = { gitlabTags: ['vpc'] };
+        second(input).deploy.runner = { gitlabTags: ['vpc'], networks: [PEERED] };
+      }),
+    ).toEqual([]);
+  });
+
+  test('needs no runner networks when no CI system is configured', () => {
+    expect(
+      issuesOf((input) => {
+        delete input.ci.github;
+        delete input.ci.gitlab;
+        second(input).cluster.endpointAccess = 'private';
+        second(input).deploy.runner = undefined;
       }),
     ).toEqual([]);
   });

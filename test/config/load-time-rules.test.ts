@@ -1,4 +1,4 @@
-import { ConfigError, defineEnvironments, type ConfigIssue } from '../../config';
+import { ConfigError, defineEnvironments, formatCidr, parseCidr, subnet, type ConfigIssue } from '../../config';
 import { promotionSource } from '../../config/promotion';
 import { configIssuesOf, exampleInput } from '../support/synth';
 
@@ -222,5 +222,88 @@ describe('rules checked when the definitions load', () => {
     const message = `'__proto__' is not allowed as a key (it would set the object's prototype and be dropped); rename the key`;
     expect(issues).toContainEqual({ path: `services.${name}.env`, message });
     expect(issues).toContainEqual({ path: `${input.environments[0].name}.tags`, message });
+  });
+});
+
+describe('deploy.runner.networks', () => {
+  /** A network outside the example's VPCs, reached through peering or a VPN. */
+  const PEERED = '198.51.100.0/24';
+  /** The last /24 of the environment's VPC. */
+  const insideVpc = (vpcCidr: string): string => {
+    const vpc = parseCidr(vpcCidr)!;
+    return formatCidr(subnet(vpc, 24 - vpc.prefixLength, 2 ** (24 - vpc.prefixLength) - 1));
+  };
+  /** Issues of the first environment, made private or public with explicit fields, with the given networks. */
+  function withNetworks(endpointAccess: 'private' | 'public-and-private', networks: (vpcCidr: string) => unknown): { name: string; issues: ConfigIssue[] } {
+    let name = '';
+    const issues = issuesOf((input) => {
+      const e = input.environments[0];
+      name = e.name;
+      e.cluster.endpointAccess = endpointAccess;
+      e.cluster.publicAccessCidrs = endpointAccess === 'private' ? [] : ['203.0.113.0/24'];
+      e.deploy.runner = { gitlabTags: ['vpc'], githubLabels: ['self-hosted', 'vpc'], networks: networks(e.network.vpcCidr) };
+    });
+    return { name, issues };
+  }
+
+  test('accepts a private endpoint with runners inside the VPC or in a peered network', () => {
+    expect(withNetworks('private', (vpc) => [insideVpc(vpc), PEERED]).issues).toEqual([]);
+  });
+
+  test('accepts a public endpoint with runners inside the VPC or inside publicAccessCidrs', () => {
+    expect(withNetworks('public-and-private', (vpc) => [insideVpc(vpc), '203.0.113.128/25']).issues).toEqual([]);
+  });
+
+  test('fails when a runner network of a public endpoint is neither inside the VPC nor in publicAccessCidrs', () => {
+    let vpcCidr = '';
+    const { name, issues } = withNetworks('public-and-private', (vpc) => {
+      vpcCidr = vpc;
+      return [insideVpc(vpc), PEERED];
+    });
+    expect(issues).toEqual([
+      {
+        path: `${name}.deploy.runner`,
+        message: `'networks[1]' ("${PEERED}") is outside the VPC ("${vpcCidr}") and not inside any of 'cluster.publicAccessCidrs', so runners there cannot reach the public endpoint; add it to cluster.publicAccessCidrs or run the runners inside the VPC`,
+      },
+    ]);
+  });
+
+  test('fails when a runner network is the whole internet', () => {
+    const { name, issues } = withNetworks('private', () => ['0.0.0.0/0']);
+    expect(issues).toEqual([
+      {
+        path: `${name}.deploy.runner`,
+        message: `'networks[0]' ("0.0.0.0/0") would open the Kubernetes API to every address; list the runners' own networks (their subnet, a peered or VPN range)`,
+      },
+    ]);
+  });
+
+  test('fails when a runner network has host bits set', () => {
+    const { name, issues } = withNetworks('private', () => ['198.51.100.7/24']);
+    expect(issues).toEqual([
+      {
+        path: `${name}.deploy.runner`,
+        message: `'networks[0]' ("198.51.100.7/24") is not a network address (host bits are set); use "198.51.100.0/24"`,
+      },
+    ]);
+  });
+
+  test('fails when a runner network is listed twice', () => {
+    const { name, issues } = withNetworks('private', () => [PEERED, PEERED]);
+    expect(issues).toEqual([{ path: `${name}.deploy.runner`, message: `'networks[1]' ("${PEERED}") is listed twice; list each network once` }]);
+  });
+
+  test('fails when a runner network is not an IPv4 CIDR, or the list is empty', () => {
+    const bad = withNetworks('public-and-private', () => ['10.0.0.0']);
+    expect(bad.issues).toEqual([
+      {
+        path: `${bad.name}.deploy.runner`,
+        message: `'networks[0]' ("10.0.0.0") is not a runner network (an IPv4 CIDR like 10.0.0.0/16); write it as a.b.c.d/n`,
+      },
+    ]);
+    const empty = withNetworks('public-and-private', () => []);
+    expect(empty.issues).toEqual([
+      { path: `${empty.name}.deploy.runner`, message: `'networks' must list at least one network; add the CIDR the runners connect from` },
+    ]);
   });
 });

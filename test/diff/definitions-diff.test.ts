@@ -86,6 +86,8 @@ describe('deploykit diff on synthesized definitions', () => {
   test('a VPC CIDR change forces replacement of the VPC and its subnets', () => {
     const { base, head } = synthPair((input) => {
       input.environments[0].network.vpcCidr = '10.11.0.0/16';
+      // Runner networks of a public endpoint must be inside the VPC (or publicAccessCidrs): move them along.
+      input.environments[0].deploy.runner = { ...input.environments[0].deploy.runner, networks: ['10.11.255.0/24'] };
     });
     const dev = envOf(diffDirs(base, head), 'dev');
     const vpc = itemAt(dev, 'aws_vpc');

@@ -176,6 +176,64 @@ describe('EksCluster', () => {
     );
   });
 
+  test('admits a network to the API on TCP 443 through the cluster security group, with a description', () => {
+    const json = synthScope((scope) => {
+      const eks = new EksCluster(scope, 'Cluster', props(scope));
+      eks.addNodeGroup(NODES);
+      eks.allowApiAccessFrom('10.30.200.0/24', 'CI runners');
+    });
+    const [clusterName] = Object.keys(resourcesOf(json, 'aws_eks_cluster'));
+    expect(resourceAt(json, 'aws_vpc_security_group_ingress_rule', 'Cluster/ApiAccessFrom10-30-200-0-24')).toEqual({
+      security_group_id: `\${aws_eks_cluster.${clusterName}.vpc_config[0].cluster_security_group_id}`,
+      description: 'CI runners',
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '10.30.200.0/24',
+    });
+  });
+
+  test('opens the cluster security group to no extra network by default', () => {
+    expect(resourcesOf(cluster(), 'aws_vpc_security_group_ingress_rule')).toEqual({});
+  });
+
+  test('derives distinct ids from CIDRs whose digits read alike', () => {
+    const json = synthScope((scope) => {
+      const eks = new EksCluster(scope, 'Cluster', props(scope));
+      eks.addNodeGroup(NODES);
+      eks.allowApiAccessFrom('10.30.200.0/24', 'a');
+      eks.allowApiAccessFrom('1.0.30.200/29', 'b');
+    });
+    expect(Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).map((r) => r.cidr_ipv4).sort()).toEqual(['1.0.30.200/29', '10.30.200.0/24']);
+  });
+
+  test.each([
+    ['0.0.0.0/0', `'allowApiAccessFrom' got "0.0.0.0/0", which opens the Kubernetes API to every address; list the runners' own networks`],
+    ['10.30.200.1/24', `'allowApiAccessFrom' got "10.30.200.1/24", which is not a network address (host bits are set); use "10.30.200.0/24"`],
+    ['10.30.200.0', `'allowApiAccessFrom' got "10.30.200.0", which is not an IPv4 CIDR; write it as a.b.c.d/n`],
+  ])('fails when API access is allowed from %s', (cidr, message) => {
+    const stack = emptyStack();
+    const eks = new EksCluster(stack, 'Cluster', props(stack));
+    expect(() => eks.allowApiAccessFrom(cidr, 'runners')).toThrow(`test/Cluster: ${message}`);
+  });
+
+  test('fails when API access is allowed twice from the same network', () => {
+    const stack = emptyStack();
+    const eks = new EksCluster(stack, 'Cluster', props(stack));
+    eks.allowApiAccessFrom('10.30.200.0/24', 'runners');
+    expect(() => eks.allowApiAccessFrom('10.30.200.0/24', 'runners')).toThrow(
+      `test/Cluster: 'allowApiAccessFrom' got "10.30.200.0/24" twice; allow each network once`,
+    );
+  });
+
+  test('fails when the rule description has characters EC2 refuses', () => {
+    const stack = emptyStack();
+    const eks = new EksCluster(stack, 'Cluster', props(stack));
+    expect(() => eks.allowApiAccessFrom('10.30.200.0/24', 'runners <vpc>')).toThrow(
+      `test/Cluster: 'allowApiAccessFrom' description ("runners <vpc>") is not a security group rule description; use 1–255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*`,
+    );
+  });
+
   test('fails when a namespace-scoped access entry lists no namespace', () => {
     const stack = emptyStack();
     const eks = new EksCluster(stack, 'Cluster', props(stack));

@@ -11,8 +11,9 @@ import {
   workloadRoleName,
   type Definitions,
 } from '../../config';
+import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
 import { exampleDefs, exampleInput } from '../support/synth';
-import { addressAt, allPolicyStatements, onlyResource, policyOf, resourcesOf, synthEnvironment, synthStack } from './tf-json';
+import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthEnvironment, synthStack } from './tf-json';
 
 const defs = exampleDefs();
 const envNames = defs.environments.map((e) => e.name);
@@ -108,6 +109,25 @@ describe('EnvironmentStack', () => {
       );
     });
 
+    test('admits the runner networks of the definition to the cluster API on TCP 443 through the cluster security group', () => {
+      const [clusterName] = Object.keys(resourcesOf(json, 'aws_eks_cluster'));
+      const rules = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'));
+      expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual([...(env.deploy.runner?.networks ?? [])].sort());
+      for (const rule of rules) {
+        expect(rule).toMatchObject({
+          security_group_id: `\${aws_eks_cluster.${clusterName}.vpc_config[0].cluster_security_group_id}`,
+          ip_protocol: 'tcp',
+          from_port: 443,
+          to_port: 443,
+          description: `Kubernetes API from the CI runners of company-${name} (deploy.runner.networks)`,
+        });
+      }
+    });
+
+    test('uses only resource types the bootstrap grants the apply role', () => {
+      expect(uncoveredResourceTypes(Object.keys(json.resource))).toEqual([]);
+    });
+
     test('tags per-service resources with the service', () => {
       for (const type of ['aws_ecr_repository', 'aws_eks_pod_identity_association']) {
         const services = Object.values(resourcesOf(json, type)).map((r) => r.tags.service).sort();
@@ -188,6 +208,26 @@ describe('EnvironmentStack', () => {
     expect(stack.ciAccess).toBeUndefined();
     expect(Object.values(resourcesOf(json, 'aws_eks_access_entry')).filter((e) => String(e.principal_arn).includes(':role/deploykit-'))).toEqual([]);
     for (const kind of CI_ROLE_KINDS) expect(json.output).not.toHaveProperty(`ci_${kind}_role_arn`);
+  });
+
+  test('gives each runner network its own ingress rule at an address derived from the CIDR', () => {
+    const input = exampleInput();
+    const prod = input.environments.find((e: any) => e.name === 'prod')!;
+    prod.deploy.runner = { ...prod.deploy.runner, networks: ['198.51.100.0/24', '192.0.2.64/26'] };
+    const { json } = synth('prod', defineEnvironments(input));
+    expect(Object.keys(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'))).toHaveLength(2);
+    expect(addressAt(json, 'aws_vpc_security_group_ingress_rule', 'Cluster/ApiAccessFrom198-51-100-0-24')).toBe(
+      'aws_vpc_security_group_ingress_rule.Cluster_ApiAccessFrom198-51-100-0-24_ACEE6FDA',
+    );
+    expect(resourceAt(json, 'aws_vpc_security_group_ingress_rule', 'Cluster/ApiAccessFrom192-0-2-64-26').cidr_ipv4).toBe('192.0.2.64/26');
+  });
+
+  test('opens the cluster security group to nobody when no runner network is given', () => {
+    const input = exampleInput();
+    const dev = input.environments.find((e: any) => e.name === 'dev')!;
+    dev.deploy.runner = { gitlabTags: ['dev'] };
+    const { json } = synth('dev', defineEnvironments(input));
+    expect(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).toEqual({});
   });
 
   test('refuses a role that carries another permissions boundary', () => {

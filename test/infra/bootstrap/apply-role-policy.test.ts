@@ -79,6 +79,20 @@ describe.each(defs.environments.map((e) => [e.name, e] as const))('the apply rol
     expect(regional[0].Action).toEqual(actionsFor(Object.keys(RESOURCE_TYPE_ACTIONS)).filter((a) => !a.startsWith('iam:')));
   });
 
+  test('grants managing the ingress rules that admit the runner networks to the cluster API', () => {
+    const regional = allows.find((s) => [s.Action].flat().includes('ec2:CreateVpc'));
+    expect(regional.Action).toEqual(
+      expect.arrayContaining([
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:RevokeSecurityGroupIngress',
+        'ec2:DescribeSecurityGroupRules',
+        'ec2:ModifySecurityGroupRules',
+        'ec2:DescribeSecurityGroups',
+        'ec2:CreateTags',
+      ]),
+    );
+  });
+
   test('reads and writes its state object and lock file only', () => {
     const key = stateKey(defs.system, env);
     const s3 = allows.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));

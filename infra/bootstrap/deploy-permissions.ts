@@ -5,21 +5,16 @@
  * environment stack creates (`CiClusterAccess`).
  */
 import { clusterName, promotionSource, type Definitions, type EnvironmentDefinition } from '../../config';
-import { ECR_AUTHORIZATION_TOKEN_STATEMENT } from '../constructs/ecr-repository';
+import { CROSS_ACCOUNT_PULL_ACTIONS, ECR_AUTHORIZATION_TOKEN_STATEMENT, PUSH_ACTIONS } from '../constructs/ecr-repository';
 import type { PolicyStatement } from '../policy-statement';
 import { eksClusterArn } from '../private/arn';
 import { environmentRepositoryArns } from './plan-permissions';
 
-/** Actions that read images (and their tags, for promotion and verification). */
-export const ECR_PULL_ACTIONS: readonly string[] = [
-  'ecr:BatchCheckLayerAvailability',
-  'ecr:BatchGetImage',
-  'ecr:DescribeImages',
-  'ecr:GetDownloadUrlForLayer',
-];
+/** Actions that read images and their tags (promotion, verification): the ones a promotion source's repositories grant. */
+export const ECR_PULL_ACTIONS: readonly string[] = CROSS_ACCOUNT_PULL_ACTIONS;
 
 /** Actions that upload images. */
-export const ECR_PUSH_ACTIONS: readonly string[] = ['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'];
+export const ECR_PUSH_ACTIONS: readonly string[] = PUSH_ACTIONS;
 
 /** The deploy role's identity policy. */
 export function deployRoleStatements(defs: Definitions, env: EnvironmentDefinition): PolicyStatement[] {

@@ -62,7 +62,7 @@ export const CROSS_ACCOUNT_PULL_ACTIONS: readonly string[] = [
 /** Actions that read images. */
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
 /** Actions that upload images (with the pull actions, which a push needs for existing layers). */
-const PUSH_ACTIONS = ['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'] as const;
+export const PUSH_ACTIONS: readonly string[] = ['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'];
 
 /**
  * The one statement with resource `*`: `ecr:GetAuthorizationToken` cannot be scoped to a repository.

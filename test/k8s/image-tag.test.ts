@@ -21,7 +21,8 @@ const withLatest = { tag: 'latest' };
 
 describe('resolveImageTag', () => {
   test("returns the service's image.tag by default", () => {
-    expect(resolve('staging')).toBe('1.4.2');
+    expect(resolve('staging')).toBe(serviceOf(defs, 'staging', WEB).image.tag);
+    expect(resolve('staging')).toBeTruthy();
   });
 
   test('prefers the image tag override over image.tag', () => {

@@ -1,6 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { IAM_ROLE_ARN_ANNOTATION } from '../../k8s';
-import { configIssues, containerOf, definitionsWith, find, has, serviceOf, webService } from './helpers';
+import { repositoryUrl } from '../../config';
+import { configIssues, containerOf, definitionsWith, environmentOf, find, has, serviceOf, webService } from './helpers';
 
 const WEB = 'company-web';
 const API = 'company-api';
@@ -36,9 +37,10 @@ describe('WebService defaults (staging company-web)', () => {
   test('puts the version label only on the Deployment and its pods, so a new tag changes nothing else', () => {
     const versioned = objects.filter((o) => o.metadata.labels['app.kubernetes.io/version'] !== undefined);
     expect(versioned.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Deployment/${WEB}`]);
-    expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe('1.4.2');
+    const tag = serviceOf(definitionsWith(), 'staging', WEB).image.tag;
+    expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe(tag);
     const { 'app.kubernetes.io/version': version, ...podLabelsWithoutVersion } = deployment.spec.template.metadata.labels;
-    expect(version).toBe('1.4.2');
+    expect(version).toBe(tag);
     expect(podLabelsWithoutVersion).toEqual(find(objects, 'Service', WEB).metadata.labels);
   });
 
@@ -67,7 +69,10 @@ describe('WebService defaults (staging company-web)', () => {
   });
 
   test('runs the ECR image with IfNotPresent pulls, because tags are immutable', () => {
-    expect(container.image).toBe('222222222222.dkr.ecr.ap-east-1.amazonaws.com/company-web:1.4.2');
+    const defs = definitionsWith();
+    const service = serviceOf(defs, 'staging', WEB);
+    expect(container.image).toBe(`${repositoryUrl(environmentOf(defs, 'staging'), service)}:${service.image.tag}`);
+    expect(container.image).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+:.+$/);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
   });
 

@@ -7,20 +7,28 @@ import { exampleInput, tempDir } from '../support/synth';
 
 const bin = join(__dirname, '..', '..', 'bin', 'deploykit.js');
 
+/**
+ * Two synth outputs, `<root>/a` and `<root>/b`, that differ in every object and resource (a new image tag and a
+ * new system name, six extra services): their diff report is far larger than a pipe buffer (64 KiB).
+ * `input` holds the definitions of `b`.
+ */
+function outputsDifferingEverywhere(): { root: string; input: any } {
+  const root = tempDir();
+  const input = exampleInput();
+  for (let i = 1; i <= 6; i++) {
+    input.services[`extra-${i}`] = { ...input.services['company-web'], ingressFromNamespaces: [] };
+    for (const env of input.environments) env.services[`extra-${i}`] = {};
+  }
+  for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
+  synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
+  input.system.name = `${input.system.name}-next`;
+  synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });
+  return { root, input };
+}
+
 describe('bin/deploykit.js', () => {
   test('writes large output completely into a pipe and exits with the command status', () => {
-    // Two outputs that differ in every object: the report is far larger than a pipe buffer (64 KiB).
-    const root = tempDir();
-    const input = exampleInput();
-    for (let i = 1; i <= 6; i++) {
-      input.services[`extra-${i}`] = { ...input.services['company-web'], ingressFromNamespaces: [] };
-      for (const env of input.environments) env.services[`extra-${i}`] = {};
-    }
-    for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
-    synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
-    // A new image tag and a new system name: every object and resource of every environment differs.
-    input.system.name = `${input.system.name}-next`;
-    synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });
+    const { root } = outputsDifferingEverywhere();
     // A slow reader: the pipe fills up while deploykit is still writing.
     const command = `"${process.execPath}" "${bin}" diff --base "${join(root, 'a')}" --head "${join(root, 'b')}" --format json --fail-on any | (sleep 1; cat)`;
     const run = spawnSync('bash', ['-o', 'pipefail', '-c', command], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -32,18 +40,7 @@ describe('bin/deploykit.js', () => {
 
 describe('bin/deploykit.js with a definitions module that keeps a handle open', () => {
   test('exits when done, without cutting off large output to a slow pipe', () => {
-    const root = tempDir();
-    const input = exampleInput();
-    for (let i = 1; i <= 6; i++) {
-      input.services[`extra-${i}`] = { ...input.services['company-web'], ingressFromNamespaces: [] };
-      for (const env of input.environments) env.services[`extra-${i}`] = {};
-    }
-    for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
-    synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
-    // A new image tag and a new system name: every object and resource of every environment differs, so the
-    // report is far larger than a pipe buffer (64 KiB).
-    input.system.name = `${input.system.name}-next`;
-    synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });
+    const { root, input } = outputsDifferingEverywhere();
     writeFileSync(join(root, 'definitions.json'), JSON.stringify(input));
     // A module that keeps the event loop alive forever, as a module with a metrics timer or an open client would.
     writeFileSync(join(root, 'definitions.js'), "setInterval(() => {}, 60_000);\nmodule.exports = { default: require('./definitions.json') };\n");

@@ -52,7 +52,7 @@ export const privateEndpointRunners: ProjectRule = {
   severity: 'error',
   layer: 'ci',
   title: 'Jobs that reach a private cluster API endpoint (deploy.sh, verify.sh, smoke-test.sh) run on selected runners, not hosted ones',
-  fix: "set the environment's deploy.runner (gitlabTags / githubLabels) to runners inside the cluster's VPC and regenerate the pipelines: GitLab 'tags', GitHub 'runs-on' with a self-hosted label",
+  fix: "set the environment's deploy.runner (gitlabTags / githubLabels) to runners inside the cluster's VPC, and deploy.runner.networks to the CIDRs they connect from (the cluster security group admits them on 443), then regenerate the pipelines: GitLab 'tags', GitHub 'runs-on' with a self-hosted label",
   upstream: [],
   helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
   *check(ctx) {

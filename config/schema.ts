@@ -218,12 +218,26 @@ function serviceShape() {
       .describe('Further named container ports (e.g. metrics). @default []'),
     health: z
       .strictObject({
-        readinessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"').default('/readyz'),
-        livenessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"').default('/livez'),
-        startupPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"').default('/startupz'),
+        readinessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"')
+          .default('/readyz')
+          .describe('HTTP endpoint of the readiness probe; may check dependencies. @default /readyz'),
+        livenessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"')
+          .default('/livez')
+          .describe(
+            'HTTP endpoint of the liveness probe; should check only the process. Sharing the readiness path is allowed but `deploykit check` warns (DK-K8S-026). @default /livez',
+          ),
+        startupPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"')
+          .optional()
+          .describe('HTTP endpoint of the startup probe. @default - the readiness path'),
+        startupProbe: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Whether the container has a startup probe (5 s period × 24 failures = 2 minutes to start) that holds off the liveness probe; false removes it. @default true',
+          ),
       })
-      .default({ readinessPath: '/readyz', livenessPath: '/livez', startupPath: '/startupz' })
-      .describe('HTTP endpoints of the readiness, liveness and startup probes (distinct). @default /readyz, /livez, /startupz'),
+      .default({ readinessPath: '/readyz', livenessPath: '/livez', startupProbe: true })
+      .describe('HTTP endpoints of the readiness, liveness and startup probes. @default /readyz, /livez, startup on the readiness path'),
     resources: z
       .strictObject({ requests: resourceAmounts, limits: resourceAmounts })
       .describe('CPU and memory requests and limits of the container (requests <= limits).'),
@@ -337,21 +351,12 @@ export const serviceSchema = z.strictObject(serviceShape()).superRefine((svc, ct
       issue(['additionalPorts'], `port name (${show(n)}) is used twice ("http" is the main port); give each port its own name`);
     }
   });
-  const paths = svc.health;
-  const probes = [
-    ['readinessPath', paths.readinessPath],
-    ['livenessPath', paths.livenessPath],
-    ['startupPath', paths.startupPath],
-  ] as const;
-  probes.forEach(([name, path], i) => {
-    const first = probes.findIndex(([, p]) => p === path);
-    if (first < i) {
-      issue(
-        ['health'],
-        `'${name}' (${show(path)}) is the same endpoint as '${probes[first][0]}'; give each probe its own endpoint so a slow dependency cannot restart healthy pods`,
-      );
-    }
-  });
+  if (!svc.health.startupProbe && svc.health.startupPath !== undefined) {
+    issue(
+      ['health'],
+      `'startupPath' (${show(svc.health.startupPath)}) is set but 'startupProbe' is false; remove startupPath or set startupProbe to true`,
+    );
+  }
   if (svc.preStopSleepSeconds >= svc.terminationGracePeriodSeconds) {
     issue(
       [],

@@ -133,7 +133,9 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
             requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
             limits: { cpu: Quantity.fromString(svc.resources.limits.cpu), memory: Quantity.fromString(svc.resources.limits.memory) },
           },
-          startupProbe: httpProbe(svc.health.startupPath, portName, { periodSeconds: 5, failureThreshold: 24 }),
+          startupProbe: svc.health.startupProbe
+            ? httpProbe(svc.health.startupPath ?? svc.health.readinessPath, portName, { periodSeconds: 5, failureThreshold: 24 })
+            : undefined,
           readinessProbe: httpProbe(svc.health.readinessPath, portName, { periodSeconds: 5, failureThreshold: 3 }),
           livenessProbe: httpProbe(svc.health.livenessPath, portName, { periodSeconds: 15, failureThreshold: 3 }),
           lifecycle:

@@ -123,9 +123,9 @@ const cases: Case[] = [
     expected: [{ target: D, value: 'web: livenessProbe' }],
   },
   {
-    name: 'distinct probes',
-    rule: wl.probesDistinct,
-    pass: [deployment()],
+    name: 'liveness separate from readiness',
+    rule: wl.livenessSeparateFromReadiness,
+    pass: [deployment(), deployment((d) => (d.metadata.name = 'startup-on-readiness', container(d).startupProbe = { httpGet: { path: '/readyz', port: 'http' } }))],
     fail: [deployment((d) => (container(d).livenessProbe = { httpGet: { path: '/readyz', port: 'http' } }))],
     expected: [{ target: D, value: 'web: readinessProbe = livenessProbe' }],
   },
@@ -290,5 +290,17 @@ describe('Kubernetes rules', () => {
 
   test('an HPA with minReplicas 1 passes outside production', () => {
     expect(findingsOf(scale.hpaBounds, fixtureContext({ kubernetes: [deployment(), hpa(1, 2)], env: 'dev' }))).toEqual([]);
+  });
+
+  test('a shared liveness and readiness endpoint is a warning that explains the trade-off', () => {
+    const shared = deployment((d) => (container(d).livenessProbe = { httpGet: { path: '/readyz', port: 'http' } }));
+    const [finding] = [...wl.livenessSeparateFromReadiness.check(fixtureContext({ kubernetes: [shared] }) as never)];
+    expect(wl.livenessSeparateFromReadiness).toMatchObject({ id: 'DK-K8S-026', severity: 'warning' });
+    expect(finding.message).toBe(
+      'container web: livenessProbe and readinessProbe check the same endpoint {"httpGet":{"path":"/readyz","port":"http"}}; a slow dependency in that health check fails liveness too and the kubelet restarts healthy pods',
+    );
+    expect(wl.livenessSeparateFromReadiness.fix).toBe(
+      "serve a cheap liveness endpoint that checks only the process and set 'health.livenessPath' to it; keep dependency checks on the readiness path",
+    );
   });
 });

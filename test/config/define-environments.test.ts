@@ -49,6 +49,16 @@ describe('defineEnvironments', () => {
     expect(admin).toMatchObject({ containerPort: 8080, servicePort: 80, replicas: 2, health: { readinessPath: '/readyz' } });
   });
 
+  test('accepts a liveness path shared with readiness (deploykit check warns about it) and no startup path', () => {
+    const input = exampleInput();
+    input.services['company-web'].health = { readinessPath: '/_health', livenessPath: '/_health' };
+    input.services['company-api'].health = { readinessPath: '/ready', livenessPath: '/live', startupProbe: false };
+    const web = defineEnvironments(input).environments[0].services.find((s) => s.name === 'company-web')!;
+    const api = defineEnvironments(input).environments[0].services.find((s) => s.name === 'company-api')!;
+    expect(web.health).toEqual({ readinessPath: '/_health', livenessPath: '/_health', startupProbe: true });
+    expect(api.health).toEqual({ readinessPath: '/ready', livenessPath: '/live', startupProbe: false });
+  });
+
   test('reports every problem at once, each with its path', () => {
     const issues = issuesOf((input) => {
       env(input, 'prod').services['company-web'].autoscaling = { minReplicas: 5, maxReplicas: 3 };
@@ -190,10 +200,10 @@ describe('defineEnvironments', () => {
       `'additionalPorts[0].containerPort' (8080) is already used by 'containerPort'; give each container port its own number`,
     ],
     [
-      'distinct probe endpoints',
-      (i) => (i.services['company-web'].health.livenessPath = '/readyz'),
+      'a startup path needs the startup probe',
+      (i) => Object.assign(i.services['company-web'].health, { startupPath: '/startupz', startupProbe: false }),
       'services.company-web.health',
-      `'livenessPath' ("/readyz") is the same endpoint as 'readinessPath'; give each probe its own endpoint so a slow dependency cannot restart healthy pods`,
+      `'startupPath' ("/startupz") is set but 'startupProbe' is false; remove startupPath or set startupProbe to true`,
     ],
     [
       'image tag syntax',

@@ -99,6 +99,31 @@ describe('restrictedPodTemplate defaults (staging company-web)', () => {
 });
 
 describe('restrictedPodTemplate options', () => {
+  test('probes startup on the readiness path, with the generous startup thresholds, when no startup path is set', () => {
+    const [container] = renderedTemplate(
+      propsFor((i) => (i.services[WEB].health = { readinessPath: '/ready-check', livenessPath: '/alive' })),
+    ).spec.containers;
+    expect(container.startupProbe).toMatchObject({ httpGet: { path: '/ready-check', port: 'http' }, periodSeconds: 5, failureThreshold: 24 });
+    expect(container.readinessProbe.httpGet.path).toBe('/ready-check');
+    expect(container.livenessProbe.httpGet.path).toBe('/alive');
+  });
+
+  test('probes startup on the startup path when one is set', () => {
+    const [container] = renderedTemplate(
+      propsFor((i) => (i.services[WEB].health = { readinessPath: '/ready-check', livenessPath: '/alive', startupPath: '/started' })),
+    ).spec.containers;
+    expect(container.startupProbe.httpGet.path).toBe('/started');
+  });
+
+  test('has no startup probe when startupProbe is false', () => {
+    const [container] = renderedTemplate(
+      propsFor((i) => (i.services[WEB].health = { readinessPath: '/ready-check', livenessPath: '/alive', startupProbe: false })),
+    ).spec.containers;
+    expect(container).not.toHaveProperty('startupProbe');
+    expect(container.readinessProbe.httpGet.path).toBe('/ready-check');
+    expect(container.livenessProbe.httpGet.path).toBe('/alive');
+  });
+
   test('reads the service env as values and its secret env by reference, never copying the secret', () => {
     const [container] = renderedTemplate(propsFor(undefined, {}, API)).spec.containers;
     expect(container.env).toContainEqual({

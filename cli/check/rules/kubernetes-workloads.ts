@@ -130,24 +130,28 @@ function handlerOf(p: Probe): string {
   return JSON.stringify({ httpGet: p.httpGet, tcpSocket: p.tcpSocket, grpc: p.grpc, exec: p.exec });
 }
 
-export const probesDistinct: EnvironmentRule = {
-  id: 'DK-K8S-006',
-  name: 'ProbesDistinct',
+export const livenessSeparateFromReadiness: EnvironmentRule = {
+  id: 'DK-K8S-026',
+  name: 'LivenessSeparateFromReadiness',
   scope: 'environment',
-  severity: 'error',
+  severity: 'warning',
   layer: 'kubernetes',
-  title: 'Readiness, liveness and startup probes check different endpoints',
-  fix: 'give each probe its own endpoint so a slow dependency (readiness) cannot restart healthy pods (liveness)',
+  title: 'Liveness and readiness probes check different endpoints',
+  fix: "serve a cheap liveness endpoint that checks only the process and set 'health.livenessPath' to it; keep dependency checks on the readiness path",
   upstream: [{ tool: 'kube-score', id: 'pod-probes (identical readiness and liveness probes)' }],
   helpUri: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
   *check({ kubernetes }) {
     for (const { obj, pod } of workloadsOf(kubernetes)) {
       for (const c of pod.spec.containers ?? []) {
-        const probes = (['readinessProbe', 'livenessProbe', 'startupProbe'] as const).filter((p) => c[p]).map((p) => [p, handlerOf(c[p] as Probe)] as const);
-        for (let i = 0; i < probes.length; i++) {
-          for (let j = i + 1; j < probes.length; j++) {
-            if (probes[i][1] === probes[j][1]) yield { target: targetOf(obj), value: `${c.name}: ${probes[i][0]} = ${probes[j][0]}`, message: `container ${c.name}: ${probes[i][0]} and ${probes[j][0]} check the same endpoint ${probes[i][1]}`, file: kubernetes.fileOf(obj) };
-          }
+        if (!c.readinessProbe || !c.livenessProbe) continue;
+        const handler = handlerOf(c.readinessProbe);
+        if (handler === handlerOf(c.livenessProbe)) {
+          yield {
+            target: targetOf(obj),
+            value: `${c.name}: readinessProbe = livenessProbe`,
+            message: `container ${c.name}: livenessProbe and readinessProbe check the same endpoint ${handler}; a slow dependency in that health check fails liveness too and the kubelet restarts healthy pods`,
+            file: kubernetes.fileOf(obj),
+          };
         }
       }
     }
@@ -252,8 +256,8 @@ export const KUBERNETES_WORKLOAD_RULES: readonly EnvironmentRule[] = [
   deploymentSelectorMatches,
   resourcesSet,
   probesPresent,
-  probesDistinct,
   probePortsExposed,
   imagePinned,
   rollingUpdateSane,
+  livenessSeparateFromReadiness,
 ];

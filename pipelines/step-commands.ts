@@ -232,6 +232,8 @@ export class StepCommands {
       ['--env', env.name],
       ['--region', env.region],
       ['--role-arn', ciPlanRoleArn(this.defs.system, env)],
+      // Services without image.tag take the commit's tag; the Terraform output does not depend on it.
+      ['--image-tag', IMAGE_TAG],
       ['--config', this.options.configFile],
     ]);
   }

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: terraform-drift.sh --env <name> --region <region> --role-arn <arn> [--config <file>] [--out <dir>]
+Usage: terraform-drift.sh --env <name> --region <region> --role-arn <arn> [--image-tag <tag>] [--config <file>] [--out <dir>]
 
 Runs `deploykit synth --env <name>`, `terraform init` and
 `terraform plan -detailed-exitcode -lock=false` in <dir>/<name>/terraform.
@@ -16,17 +16,20 @@ Exits 0 without drift, 2 with drift (the changed addresses are listed), 1 on any
   --env <name>         environment to check
   --region <region>    AWS region of the environment
   --role-arn <arn>     the environment's read-only CI plan role
+  --image-tag <tag>    image tag for services without image.tag (the commit SHA in CI; the Terraform
+                       output does not depend on it, but synth needs a tag for every service)
   --config <file>      definitions file passed to deploykit (default: the built-in definitions)
   --out <dir>          synth output directory (default: dist)
 USAGE
 }
 
-env_name="" region="" role_arn="" config="" out="dist"
+env_name="" region="" role_arn="" image_tag="" config="" out="dist"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --env) need_value "$1" "${2:-}"; env_name="$2"; shift 2 ;;
     --region) need_value "$1" "${2:-}"; region="$2"; shift 2 ;;
     --role-arn) need_value "$1" "${2:-}"; role_arn="$2"; shift 2 ;;
+    --image-tag) need_value "$1" "${2:-}"; image_tag="$2"; shift 2 ;;
     --config) need_value "$1" "${2:-}"; config="$2"; shift 2 ;;
     --out) need_value "$1" "${2:-}"; out="$2"; shift 2 ;;
     -h | --help) usage; exit 0 ;;
@@ -38,6 +41,10 @@ require region "$region"
 require role-arn "$role_arn"
 
 synth_args=(synth --env "$env_name" --out "$out" --no-pipelines --quiet)
+if [[ -n "$image_tag" ]]; then
+  refuse_latest "$image_tag"
+  synth_args+=(--image-tag "$image_tag")
+fi
 if [[ -n "$config" ]]; then synth_args+=(--config "$config"); fi
 deploykit "${synth_args[@]}"
 

@@ -167,7 +167,7 @@ describe('GitHub workflow', () => {
     }
     for (const env of defs.environments) {
       expect(jobs[`drift-${env.name}`].steps.at(-1)?.run).toBe(
-        `pipelines/scripts/terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)}`,
+        `pipelines/scripts/terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --image-tag "$IMAGE_TAG"`,
       );
     }
   });

@@ -292,7 +292,7 @@ describe('GitLab pipeline content', () => {
     for (const env of defs.environments) {
       expect(jobs[`drift:${env.name}`]).toMatchObject({ stage: env.name, needs: [], rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule"' }] });
       expect(jobs[`drift:${env.name}`].script.at(-1)).toBe(
-        `pipelines/scripts/terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)}`,
+        `pipelines/scripts/terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --image-tag "$IMAGE_TAG"`,
       );
     }
     for (const [name, job] of Object.entries(jobs).filter(([n]) => !n.startsWith('drift:'))) {

@@ -39,7 +39,7 @@ describe('pipeline files', () => {
     const env = defs.environments[0];
     const gitlab = readFileSync(join(dir, GITLAB_CI_FILE), 'utf8');
     expect(gitlab).toContain(`terraform-plan.sh --env ${env.name} --image-tag "$IMAGE_TAG" --region ${env.region} --role-arn ${ciApplyRoleArn(defs.system, env)} --config deploy/envs.ts`);
-    expect(gitlab).toContain(`terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --config deploy/envs.ts`);
+    expect(gitlab).toContain(`terraform-drift.sh --env ${env.name} --region ${env.region} --role-arn ${ciPlanRoleArn(defs.system, env)} --image-tag "$IMAGE_TAG" --config deploy/envs.ts`);
     expect(gitlab).toContain('node bin/deploykit.js check --dir dist --config deploy/envs.ts --format sarif');
   });
 });

@@ -113,6 +113,14 @@ describe('terraform scripts, with the real terraform', () => {
     expect(clean.code).toBe(0);
     expect(clean.calls).toEqual(['deploykit synth --env dev --out dist --no-pipelines --quiet', ASSUME(PLAN_ROLE)]);
 
+    // Services whose tag comes from CI: the commit's tag reaches synth; a moving tag is refused before anything runs.
+    const tagged = await shell.run('terraform-drift.sh', [...DRIFT_ARGS, '--image-tag', '3f2c9a1'], { DEPLOYKIT_CLI: 'deploykit' });
+    expect(tagged.code).toBe(0);
+    expect(tagged.calls[0]).toBe('deploykit synth --env dev --out dist --no-pipelines --quiet --image-tag 3f2c9a1');
+    const latest = await shell.run('terraform-drift.sh', [...DRIFT_ARGS, '--image-tag', 'latest'], { DEPLOYKIT_CLI: 'deploykit' });
+    expect(latest.code).toBe(1);
+    expect(latest.calls).toEqual([]);
+
     const applied = readFileSync(join(shell.dir, 'state/dev.tfstate'), 'utf8');
     shell.file('synth/cdk.tf.json', configuration({ web: 'v2', worker: 'v1' }));
     const drift = await shell.run('terraform-drift.sh', DRIFT_ARGS, { DEPLOYKIT_CLI: 'deploykit' });

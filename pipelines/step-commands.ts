@@ -273,6 +273,7 @@ export class StepCommands {
     return commandLine(this.script('review.sh'), [
       ['--base', '"$REVIEW_BASE_SHA"'],
       ['--platform', platform],
+      ['--image-tag', IMAGE_TAG],
       ['--config', this.options.configFile],
     ]);
   }

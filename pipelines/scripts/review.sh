@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: review.sh --base <git-ref> --platform gitlab|github [--config <file>] [--out <dir>] [--report <file>]
+Usage: review.sh --base <git-ref> --platform gitlab|github [--config <file>] [--image-tag <tag>] [--out <dir>] [--report <file>]
 
 Runs `deploykit synth` (head) and `deploykit diff --base <git-ref> --head <dir> --format markdown`,
 then posts the report.
@@ -16,17 +16,20 @@ then posts the report.
   --platform <name>         gitlab: note through the API with DEPLOYKIT_REVIEW_TOKEN on
                             CI_MERGE_REQUEST_IID; github: `gh pr comment` with GH_TOKEN on PR_NUMBER
   --config <file>           definitions file passed to deploykit (default: the built-in definitions)
+  --image-tag <tag>         image tag of every service on both sides (the commit SHA in CI; default: each
+                            service's image.tag)
   --out <dir>               synth output directory of the head (default: dist)
   --report <file>           where to keep the report (default: deploykit-diff.md)
 USAGE
 }
 
-base="" platform="" config="" out="dist" report="deploykit-diff.md"
+base="" platform="" config="" image_tag="" out="dist" report="deploykit-diff.md"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --base) need_value "$1" "${2:-}"; base="$2"; shift 2 ;;
     --platform) need_value "$1" "${2:-}"; platform="$2"; shift 2 ;;
     --config) need_value "$1" "${2:-}"; config="$2"; shift 2 ;;
+    --image-tag) need_value "$1" "${2:-}"; image_tag="$2"; shift 2 ;;
     --out) need_value "$1" "${2:-}"; out="$2"; shift 2 ;;
     --report) need_value "$1" "${2:-}"; report="$2"; shift 2 ;;
     -h | --help) usage; exit 0 ;;
@@ -39,6 +42,12 @@ require platform "$platform"
 
 config_args=()
 if [[ -n "$config" ]]; then config_args=(--config "$config"); fi
+# One tag for both sides, as the deploys use the commit's tag for every service: the report shows what the
+# definitions change, not the image tag every commit changes.
+if [[ -n "$image_tag" ]]; then
+  refuse_latest "$image_tag"
+  config_args+=(--image-tag "$image_tag")
+fi
 deploykit synth --out "$out" --no-pipelines --quiet "${config_args[@]}"
 deploykit diff --base "$base" --head "$out" --format markdown "${config_args[@]}" >"$report"
 

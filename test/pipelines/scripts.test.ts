@@ -139,6 +139,36 @@ describe('terraform scripts, with the real terraform', () => {
   });
 });
 
+describe('review.sh', () => {
+  /**
+   * A recording `deploykit` (its synth and diff are tested in test/cli and test/diff): here only what the
+   * script passes on matters. `gh` is a stand-in because the GitHub API cannot be reached.
+   */
+  function reviewWorkspace(): ScriptWorkspace {
+    const shell = new ScriptWorkspace();
+    shell.tool('deploykit', `#!/usr/bin/env bash\nprintf 'deploykit %s\\n' "$*" >>"$STANDIN_LOG"\n[[ "$1" == diff ]] && echo '## deploykit diff'\nexit 0\n`);
+    return shell;
+  }
+
+  test("synthesizes and diffs both sides with the commit's image tag, then posts the report", async () => {
+    const shell = reviewWorkspace();
+    const run = await shell.run('review.sh', ['--base', 'abc123', '--platform', 'github', '--image-tag', '3f2c9a1'], { DEPLOYKIT_CLI: 'deploykit', PR_NUMBER: '9' });
+    expect(run.code).toBe(0);
+    expect(run.calls).toEqual([
+      'deploykit synth --out dist --no-pipelines --quiet --image-tag 3f2c9a1',
+      'deploykit diff --base abc123 --head dist --format markdown --image-tag 3f2c9a1',
+      'gh pr comment 9 --body-file deploykit-diff.md',
+    ]);
+    expect(readFileSync(join(shell.dir, 'deploykit-diff.md'), 'utf8')).toBe('## deploykit diff\n');
+  });
+
+  test('refuses a moving image tag before synthesizing anything', async () => {
+    const run = await reviewWorkspace().run('review.sh', ['--base', 'abc123', '--platform', 'github', '--image-tag', 'latest'], { DEPLOYKIT_CLI: 'deploykit', PR_NUMBER: '9' });
+    expect(run.code).toBe(1);
+    expect(run.calls).toEqual([]);
+  });
+});
+
 describe('ecr-push.sh', () => {
   test('signs in with the deploy role and pushes <repository>:<sha>', async () => {
     const shell = new ScriptWorkspace(OIDC);

@@ -216,6 +216,7 @@ function resolveEnvironment(env: ParsedEnvironment, services: ServiceDefinition[
     cluster: {
       ...env.cluster,
       endpointAccess: env.cluster?.endpointAccess ?? (production ? 'private' : 'public-and-private'),
+      compute: env.cluster?.compute ?? (Object.keys(env.cluster?.nodeGroups ?? {}).length > 0 ? 'node-groups' : 'auto-mode'),
       nodeGroups: Object.entries(env.cluster?.nodeGroups ?? {}).map(([name, ng]) => ({ ...ng, name })),
     },
     state: { ...env.state, region: env.state?.region ?? env.region },

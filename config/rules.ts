@@ -123,6 +123,18 @@ export function clusterIssues(env: EnvironmentDefinition, at: (string | number)[
       });
     }
   });
+  if (env.cluster.compute === 'node-groups' && env.cluster.nodeGroups.length === 0) {
+    issues.push({
+      path: [...where, 'nodeGroups'],
+      message: `is empty while 'compute' is "node-groups"; add a node group (e.g. general: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 4 }) or use compute "auto-mode"`,
+    });
+  }
+  if (env.cluster.compute === 'auto-mode' && env.cluster.nodeGroups.length > 0) {
+    issues.push({
+      path: [...where, 'nodeGroups'],
+      message: `defines ${env.cluster.nodeGroups.length} node group(s) while 'compute' is "auto-mode", where EKS Auto Mode provides and scales the nodes; remove nodeGroups or use compute "node-groups"`,
+    });
+  }
   if (env.tier === 'production') {
     for (const ng of env.cluster.nodeGroups) {
       if (ng.minSize < 2) {

@@ -450,6 +450,9 @@ const nodeGroupSchema = z
 
 const TIERS = ['development', 'staging', 'production'] as const;
 
+/** How an environment's cluster gets its nodes (see `cluster.compute`). */
+export const COMPUTE_MODES = ['auto-mode', 'node-groups'] as const;
+
 const runnerLabel = pattern(RUNNER_LABEL_REGEX, 'a runner label', 'use letters, digits, ".", "_" and "-", at most 63 characters');
 
 const environmentSchema = z.strictObject({
@@ -492,10 +495,15 @@ const environmentSchema = z.strictObject({
       .array(pattern(IAM_PRINCIPAL_ARN_REGEX, 'an IAM role or user ARN', 'use arn:aws:iam::<account>:role/<name>'))
       .default([])
       .describe('IAM principals granted cluster-admin through EKS access entries. @default []'),
+    compute: oneOf(COMPUTE_MODES)
+      .optional()
+      .describe(
+        'Where pods run and what adds nodes when the HorizontalPodAutoscalers scale out: "auto-mode" — EKS Auto Mode launches, scales and patches the nodes from its built-in node pools and runs the load balancer controller (no `nodeGroups`); "node-groups" — the managed node groups in `nodeGroups`, scaled between minSize and maxSize by the Cluster Autoscaler deploykit installs. See docs/adr/0006-compute-mode.md. @default - "node-groups" when nodeGroups are defined, else "auto-mode"',
+      ),
     nodeGroups: z
       .record(dnsLabel('node group name'), nodeGroupSchema)
-      .refine((r) => Object.keys(r).length > 0, { error: 'must define at least one node group; add one under nodeGroups' })
-      .describe('Managed node groups by name.'),
+      .default({})
+      .describe('Managed node groups by name; required with compute "node-groups", not allowed with "auto-mode". @default {}'),
   }),
   state: z.strictObject({
     bucket: pattern(BUCKET_REGEX, 'an S3 bucket name', 'use 3–63 lowercase letters, digits, "." and "-"').describe('S3 bucket holding Terraform state.'),

@@ -47,7 +47,12 @@ export type EnvironmentDefinition = Readonly<
   readonly cluster: Readonly<Omit<ParsedEnvironment['cluster'], 'nodeGroups'>> & {
     /** API endpoint exposure. */
     readonly endpointAccess: 'private' | 'public-and-private';
-    /** Managed node groups, in definition order. */
+    /**
+     * Where pods run: EKS Auto Mode, or the managed node groups scaled by the Cluster Autoscaler
+     * (resolved from `nodeGroups` when not set).
+     */
+    readonly compute: 'auto-mode' | 'node-groups';
+    /** Managed node groups, in definition order (empty with Auto Mode). */
     readonly nodeGroups: readonly NodeGroupDefinition[];
   };
   /** Where Terraform keeps this environment's state. */

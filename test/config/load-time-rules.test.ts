@@ -307,3 +307,58 @@ describe('deploy.runner.networks', () => {
     ]);
   });
 });
+
+describe('cluster.compute', () => {
+  const resolved = (mutate: (input: any) => void) => {
+    const input = exampleInput();
+    mutate(input);
+    return defineEnvironments(input).environments.find((e) => e.name === 'dev')!.cluster;
+  };
+
+  test('resolves to "node-groups" when node groups are defined and to "auto-mode" when not', () => {
+    expect(resolved((input) => {
+      env(input, 'dev').cluster.compute = undefined;
+      env(input, 'dev').cluster.nodeGroups = { general: { instanceTypes: ['m6i.large'], minSize: 1, desiredSize: 1, maxSize: 2 } };
+    }).compute).toBe('node-groups');
+    const auto = resolved((input) => {
+      env(input, 'dev').cluster.compute = undefined;
+      delete env(input, 'dev').cluster.nodeGroups;
+    });
+    expect(auto.compute).toBe('auto-mode');
+    expect(auto.nodeGroups).toEqual([]);
+  });
+
+  test('fails when "node-groups" has no node group, naming the field and the way out', () => {
+    const issues = issuesOf((input) => {
+      Object.assign(env(input, 'dev').cluster, { compute: 'node-groups', nodeGroups: {} });
+    });
+    expect(issues).toEqual([
+      {
+        path: 'dev.cluster.nodeGroups',
+        message: `is empty while 'compute' is "node-groups"; add a node group (e.g. general: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 4 }) or use compute "auto-mode"`,
+      },
+    ]);
+  });
+
+  test('fails when "auto-mode" also defines node groups', () => {
+    const issues = issuesOf((input) => {
+      Object.assign(env(input, 'dev').cluster, {
+        compute: 'auto-mode',
+        nodeGroups: { general: { instanceTypes: ['m6i.large'], minSize: 1, desiredSize: 1, maxSize: 2 } },
+      });
+    });
+    expect(issues).toEqual([
+      {
+        path: 'dev.cluster.nodeGroups',
+        message: `defines 1 node group(s) while 'compute' is "auto-mode", where EKS Auto Mode provides and scales the nodes; remove nodeGroups or use compute "node-groups"`,
+      },
+    ]);
+  });
+
+  test('rejects an unknown mode with the accepted values', () => {
+    const issues = issuesOf((input) => {
+      env(input, 'dev').cluster.compute = 'fargate';
+    });
+    expect(issues).toEqual([{ path: 'dev.cluster', message: `'compute' ("fargate") must be one of "auto-mode", "node-groups"; pick one of them` }]);
+  });
+});

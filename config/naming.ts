@@ -194,3 +194,23 @@ export function permissionsBoundaryArn(system: SystemDefinition, env: Environmen
 export function bootstrapStackName(system: SystemDefinition, account: string): string {
   return `${system.name}-bootstrap-${account}`;
 }
+
+/**
+ * A component deploykit installs into the cluster itself (not a service of the definitions): the
+ * namespace and ServiceAccount its pods run as, which a Pod Identity association in Terraform binds
+ * to the component's IAM role.
+ */
+export interface ClusterComponent {
+  /** Namespace the component runs in. */
+  readonly namespace: string;
+  /** ServiceAccount of its pods. */
+  readonly serviceAccount: string;
+}
+
+/** The Cluster Autoscaler of compute mode "node-groups". */
+export const CLUSTER_AUTOSCALER: ClusterComponent = { namespace: 'kube-system', serviceAccount: 'cluster-autoscaler' };
+
+/** IAM role name of a cluster component, e.g. `<cluster>-cluster-autoscaler` (≤ 64 characters). */
+export function clusterComponentRoleName(system: SystemDefinition, env: EnvironmentDefinition, component: ClusterComponent): string {
+  return truncateName(`${clusterName(system, env)}-${component.serviceAccount}`, 64);
+}

@@ -53,7 +53,7 @@ export const iamNoWildcardResources: EnvironmentRule = {
   scope: 'environment',
   severity: 'error',
   layer: 'terraform',
-  title: `IAM policies allow actions on Resource "*" only for ${RESOURCE_WILDCARD_EXCEPTIONS.join(', ')}`,
+  title: 'IAM policies allow actions on Resource "*" only for reads AWS cannot scope (ecr:GetAuthorizationToken, kms:ListAliases, the Cluster Autoscaler\'s Auto Scaling and instance-type reads)',
   fix: 'scope the statement to the ARNs it needs; keep actions without resource-level permissions in their own statement',
   upstream: [
     { tool: 'Checkov', id: 'CKV_AWS_355' },

@@ -214,3 +214,25 @@ export const CLUSTER_AUTOSCALER: ClusterComponent = { namespace: 'kube-system', 
 export function clusterComponentRoleName(system: SystemDefinition, env: EnvironmentDefinition, component: ClusterComponent): string {
   return truncateName(`${clusterName(system, env)}-${component.serviceAccount}`, 64);
 }
+
+/**
+ * IAM role name of the EC2 instances EKS Auto Mode launches from its built-in node pools
+ * (`compute_config.node_role_arn`), `<cluster>-auto-node` (inside the managed role prefixes). The
+ * account's permissions boundary lets each environment's cluster role pass exactly this role to EC2.
+ */
+export function autoModeNodeRoleName(system: SystemDefinition, env: EnvironmentDefinition): string {
+  return truncateName(`${clusterName(system, env)}-auto-node`, 64);
+}
+
+/**
+ * The ConfigMap that switches NetworkPolicy enforcement on in an EKS Auto Mode cluster (Auto Mode
+ * nodes ignore the `vpc-cni` add-on's `enableNetworkPolicy`): the Kubernetes layer renders it, the
+ * check rule DK-X-010 looks for it.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-net-pol.html
+ */
+export const AUTO_MODE_NETWORK_POLICY_CONFIG_MAP = {
+  namespace: 'kube-system',
+  name: 'amazon-vpc-cni',
+  key: 'enable-network-policy-controller',
+  value: 'true',
+} as const;

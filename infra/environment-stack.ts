@@ -8,9 +8,12 @@ import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
   CI_ROLE_KINDS,
+  CLUSTER_AUTOSCALER,
+  autoModeNodeRoleName,
   ciApplyRoleArn,
   ciDeployRoleArn,
   ciRoleArn,
+  clusterComponentRoleName,
   clusterName,
   permissionsBoundaryArn,
   promotionTargets,
@@ -24,6 +27,7 @@ import {
   type EnvironmentDefinition,
 } from '../config';
 import { CiClusterAccess } from './constructs/ci-cluster-access';
+import { ClusterAutoscalerIdentity } from './constructs/cluster-autoscaler-identity';
 import { EcrRepository } from './constructs/ecr-repository';
 import { EksCluster } from './constructs/eks-cluster';
 import { EncryptionKey } from './constructs/encryption-key';
@@ -46,6 +50,8 @@ export class EnvironmentStack extends TerraformStack {
   public readonly network: Network;
   /** The EKS cluster and its node groups. */
   public readonly cluster: EksCluster;
+  /** The IAM identity of the Cluster Autoscaler; undefined with compute "auto-mode". */
+  public readonly clusterAutoscaler: ClusterAutoscalerIdentity | undefined;
   /** ECR repositories by repository name. */
   public readonly repositories: ReadonlyMap<string, EcrRepository>;
   /** Workload identities by service name. */
@@ -109,6 +115,8 @@ export class EnvironmentStack extends TerraformStack {
       logRetentionDays: env.cluster.logRetentionDays,
       logEncryptionKey: logsKey,
       admins: env.cluster.admins,
+      compute: env.cluster.compute,
+      ...(env.cluster.compute === 'auto-mode' ? { autoModeNodeRoleName: autoModeNodeRoleName(system, env) } : {}),
     });
     // The CI runners of the jobs that run kubectl reach the API through the cluster security group.
     for (const cidr of env.deploy.runner?.networks ?? []) {
@@ -129,6 +137,22 @@ export class EnvironmentStack extends TerraformStack {
         taints: ng.taints,
       });
     }
+    // Node groups grow and shrink through the Cluster Autoscaler the Kubernetes layer installs; its
+    // pods get this role through EKS Pod Identity.
+    this.clusterAutoscaler =
+      env.cluster.compute === 'node-groups'
+        ? new ClusterAutoscalerIdentity(this, 'ClusterAutoscaler', {
+            roleName: clusterComponentRoleName(system, env, CLUSTER_AUTOSCALER),
+            account: env.account,
+            region: env.region,
+            clusterName: cluster,
+            clusterNameReference: this.cluster.clusterName,
+            clusterArn: this.cluster.clusterArn,
+            namespace: CLUSTER_AUTOSCALER.namespace,
+            serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,
+            tags: { component: CLUSTER_AUTOSCALER.serviceAccount },
+          })
+        : undefined;
 
     const imagesKey = new EncryptionKey(this, 'ImagesKey', {
       account: env.account,

@@ -12,6 +12,8 @@ export * from './bootstrap/deploy-permissions';
 export * from './bootstrap/permissions-boundary';
 export * from './bootstrap/plan-permissions';
 export * from './bootstrap/state-bucket';
+export * from './constructs/auto-mode-node-role';
+export * from './constructs/cluster-autoscaler-identity';
 export * from './constructs/ecr-repository';
 export * from './constructs/eks-cluster';
 export * from './constructs/encryption-key';

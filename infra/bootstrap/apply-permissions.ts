@@ -98,6 +98,8 @@ export const RESOURCE_TYPE_ACTIONS: ResourceTypeActions = {
     'eks:DescribeUpdate',
     'eks:AssociateEncryptionConfig',
     ...EKS_TAGS,
+    // The cluster role, and with EKS Auto Mode the node role (compute_config.node_role_arn), are passed
+    // on CreateCluster and UpdateClusterConfig; both are named by the environment (PassEnvironmentRoles).
     'iam:PassRole',
     'iam:CreateServiceLinkedRole',
     'ec2:DescribeSubnets',
@@ -145,6 +147,8 @@ export const RESOURCE_TYPE_ACTIONS: ResourceTypeActions = {
   ],
   aws_iam_role_policy: ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
   aws_iam_role_policy_attachment: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:ListAttachedRolePolicies'],
+  // The Cluster Autoscaler's node-template tags on a managed node group's Auto Scaling group.
+  aws_autoscaling_group_tag: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:DescribeTags', 'autoscaling:DescribeAutoScalingGroups'],
 };
 
 /**

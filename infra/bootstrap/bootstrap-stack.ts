@@ -17,12 +17,14 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf'
 import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
+  autoModeNodeRoleName,
   bootstrapStackName,
   permissionsBoundaryName,
   type Definitions,
   type EnvironmentDefinition,
 } from '../../config';
 import { sidFrom } from '../policy-statement';
+import { iamRoleArn } from '../private/arn';
 import type { ResourceTypeActions } from './apply-permissions';
 import { mergeApplyPermissions } from './apply-role-policy';
 import { CiOidcProviders } from './ci-oidc-providers';
@@ -145,6 +147,8 @@ export class BootstrapStack extends TerraformStack {
       account,
       stateBuckets: [...buckets.keys()],
       additionalServices: [...new Set(extensionServices)],
+      // Every environment's, whatever its compute mode today: switching to Auto Mode needs no new bootstrap.
+      autoModeNodeRoleArns: envs.map((env) => iamRoleArn(account, autoModeNodeRoleName(system, env))),
     });
 
     const roles = new Map<string, CiRoles>();

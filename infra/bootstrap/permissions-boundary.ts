@@ -14,7 +14,8 @@ import { iamRoleArn, s3BucketArn } from '../private/arn';
 
 /**
  * Services the roles under the boundary may use (`<service>:*`): what the EKS cluster role
- * (`AmazonEKSClusterPolicy`), the node role (`AmazonEKSWorkerNodePolicy`, `AmazonEKS_CNI_Policy`,
+ * (`AmazonEKSClusterPolicy`, and with Auto Mode the compute, storage, networking and load balancing
+ * policies, see {@link BOUNDARY_AUTO_MODE_ACTIONS}), the Cluster Autoscaler, the node role (`AmazonEKSWorkerNodePolicy`, `AmazonEKS_CNI_Policy`,
  * `AmazonEC2ContainerRegistryReadOnly`, SSM), the flow-log role and typical workloads need.
  */
 export const BOUNDARY_ALLOWED_SERVICES: readonly string[] = [
@@ -43,9 +44,36 @@ export const BOUNDARY_ALLOWED_SERVICES: readonly string[] = [
 /** Service-linked roles the roles under the boundary may create (EKS creates the load balancer's on first use). */
 export const BOUNDARY_SERVICE_LINKED_ROLES: readonly string[] = ['elasticloadbalancing.amazonaws.com', 'autoscaling.amazonaws.com'];
 
-/** IAM actions that write; denied under the boundary (`iam:CreateServiceLinkedRole` is allowed only as above). */
+/**
+ * What the cluster role of an EKS Auto Mode cluster needs beyond the services above, as AWS's
+ * managed policies for Auto Mode grant it: load balancer certificates, WAF and Shield
+ * (`AmazonEKSLoadBalancingPolicy`). Its IAM needs (`AmazonEKSComputePolicy`: putting the node role
+ * into an `eks*` instance profile, passing the node role to EC2) are separate statements.
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEKSLoadBalancingPolicy.html
+ */
+export const BOUNDARY_AUTO_MODE_ACTIONS: readonly string[] = [
+  'acm:DescribeCertificate',
+  'acm:ListCertificates',
+  'cognito-idp:DescribeUserPoolClient',
+  'shield:CreateProtection',
+  'shield:DeleteProtection',
+  'shield:TagResource',
+  'wafv2:AssociateWebACL',
+  'wafv2:DisassociateWebACL',
+  'wafv2:GetWebACL',
+  'wafv2:GetWebACLForResource',
+  'wafv2:ListWebACLs',
+];
+
+/**
+ * IAM actions that write; denied under the boundary (`iam:CreateServiceLinkedRole` is allowed only
+ * as above). `iam:AddRoleToInstanceProfile` and `iam:PassRole` are not in the list: the boundary
+ * allows them only as EKS Auto Mode needs them (instance profiles named `eks*`, the environments'
+ * Auto Mode node roles passed to EC2), and denies passing roles to any other service.
+ */
 export const BOUNDARY_DENIED_IAM_ACTIONS: readonly string[] = [
-  'iam:Add*',
+  'iam:AddClientIDToOpenIDConnectProvider',
+  'iam:AddUserToGroup',
   'iam:Attach*',
   'iam:ChangePassword',
   'iam:CreateAccessKey',
@@ -65,7 +93,6 @@ export const BOUNDARY_DENIED_IAM_ACTIONS: readonly string[] = [
   'iam:Delete*',
   'iam:Detach*',
   'iam:Enable*',
-  'iam:PassRole',
   'iam:Put*',
   'iam:Remove*',
   'iam:Reset*',
@@ -90,6 +117,12 @@ export interface PermissionsBoundaryProps {
    * @default []
    */
   readonly additionalServices?: readonly string[];
+  /**
+   * ARNs of the EKS Auto Mode node roles (`autoModeNodeRoleName`) of the account's environments: the
+   * only roles a role under the boundary (an Auto Mode cluster role) may pass, and only to EC2.
+   * @default []
+   */
+  readonly autoModeNodeRoleArns?: readonly string[];
 }
 
 /** The account's permissions boundary policy (`aws_iam_policy`). */
@@ -109,6 +142,22 @@ export class PermissionsBoundary extends Construct {
     this.statements = [
       { sid: 'AllowWorkloadServices', actions: services.map((s) => `${s}:*`), resources: ['*'] },
       { sid: 'AllowIamReads', actions: ['iam:Get*', 'iam:List*'], resources: ['*'] },
+      { sid: 'AllowAutoModeLoadBalancing', actions: [...BOUNDARY_AUTO_MODE_ACTIONS], resources: ['*'] },
+      {
+        sid: 'AllowAutoModeInstanceProfiles',
+        actions: ['iam:AddRoleToInstanceProfile'],
+        resources: [`arn:aws:iam::${props.account}:instance-profile/eks*`],
+      },
+      ...((props.autoModeNodeRoleArns ?? []).length > 0
+        ? [
+            {
+              sid: 'AllowPassingAutoModeNodeRoles',
+              actions: ['iam:PassRole'],
+              resources: [...new Set(props.autoModeNodeRoleArns)].sort(),
+              conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+            },
+          ]
+        : []),
       {
         sid: 'AllowServiceLinkedRoles',
         actions: ['iam:CreateServiceLinkedRole'],
@@ -116,6 +165,13 @@ export class PermissionsBoundary extends Construct {
         conditions: { StringEquals: { 'iam:AWSServiceName': [...BOUNDARY_SERVICE_LINKED_ROLES] } },
       },
       { sid: 'DenyIamWrites', effect: 'Deny', actions: [...BOUNDARY_DENIED_IAM_ACTIONS], resources: ['*'] },
+      {
+        sid: 'DenyPassingRolesExceptToEc2',
+        effect: 'Deny',
+        actions: ['iam:PassRole'],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      },
       { sid: 'DenyAccountAndOrganizationChanges', effect: 'Deny', actions: ['account:*', 'organizations:*'], resources: ['*'] },
       {
         sid: 'DenyAssumingCiRoles',

@@ -1,10 +1,18 @@
 /**
  * An EKS cluster in private subnets: secrets envelope encryption with a dedicated, rotated KMS key,
  * all five control-plane log types into a pre-created, encrypted log group, API-only
- * authentication with access entries (no aws-auth ConfigMap, no implicit creator admin), managed
- * add-ons (the VPC CNI enforcing NetworkPolicies) and a cluster role with only
- * `AmazonEKSClusterPolicy` attached. The cluster security group admits only the control plane and
- * the nodes; {@link EksCluster.allowApiAccessFrom} opens the API (TCP 443) to further networks.
+ * authentication with access entries (no aws-auth ConfigMap, no implicit creator admin). The
+ * cluster security group admits only the control plane and the nodes;
+ * {@link EksCluster.allowApiAccessFrom} opens the API (TCP 443) to further networks.
+ *
+ * Two compute modes (see docs/adr/0006-compute-mode.md):
+ * - `node-groups`: managed node groups ({@link EksCluster.addNodeGroup}), managed add-ons (the VPC
+ *   CNI enforcing NetworkPolicies, kube-proxy, CoreDNS, the Pod Identity agent, metrics-server) and
+ *   a cluster role with only `AmazonEKSClusterPolicy`;
+ * - `auto-mode`: EKS Auto Mode launches, scales and patches the nodes from its built-in node pools
+ *   and runs the load balancer and EBS controllers; networking, kube-proxy, CoreDNS and the Pod
+ *   Identity agent are built into its nodes, so only metrics-server is installed as an add-on. The
+ *   cluster role carries the five policies AWS documents for Auto Mode, and a node role is created.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
@@ -20,7 +28,8 @@ import { Construct } from 'constructs';
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, truncateName } from '../../config';
 import { policyDocument, sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn, eksAccessPolicyArn } from '../private/arn';
-import { serviceTrustPolicy } from '../private/trust-policy';
+import { serviceTrustPolicy, trustPolicy } from '../private/trust-policy';
+import { AutoModeNodeRole } from './auto-mode-node-role';
 import { EncryptionKey } from './encryption-key';
 import { NodeGroup, type NodeGroupProps } from './node-group';
 
@@ -36,8 +45,33 @@ export const API_PORT = 443;
 /** Characters EC2 accepts in a security group rule description (at most 255 of them). */
 const RULE_DESCRIPTION_REGEX = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 
-/** Managed add-ons every cluster gets, in creation order. */
+/** How the cluster gets its nodes: EKS Auto Mode, or managed node groups scaled by the Cluster Autoscaler. */
+export type ComputeMode = 'auto-mode' | 'node-groups';
+
+/** Managed add-ons a node-groups cluster gets, in creation order. */
 export const CLUSTER_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'metrics-server'] as const;
+
+/**
+ * Add-ons whose function EKS Auto Mode builds into its nodes (pod networking and NetworkPolicy
+ * enforcement, service routing, DNS, Pod Identity); an Auto Mode cluster does not install them.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+ */
+export const AUTO_MODE_BUILT_IN_ADDONS: readonly (typeof CLUSTER_ADDONS)[number][] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns'];
+
+/** Managed add-ons of a cluster in a compute mode, in creation order (metrics-server feeds the HPAs in both). */
+export function clusterAddons(compute: ComputeMode): readonly (typeof CLUSTER_ADDONS)[number][] {
+  return compute === 'auto-mode' ? CLUSTER_ADDONS.filter((a) => !AUTO_MODE_BUILT_IN_ADDONS.includes(a)) : CLUSTER_ADDONS;
+}
+
+/**
+ * AWS managed policies on the cluster role of an Auto Mode cluster (compute, EBS volumes, load
+ * balancers, node networking), besides `AmazonEKSClusterPolicy` every cluster role has.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html
+ */
+export const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy'] as const;
+
+/** The built-in node pools of EKS Auto Mode the cluster enables: ordinary workloads and cluster add-ons. */
+export const AUTO_MODE_NODE_POOLS = ['general-purpose', 'system'] as const;
 
 /**
  * Configuration (`configuration_values`, JSON) of the add-ons that need more than their defaults.
@@ -88,6 +122,19 @@ export interface EksClusterProps {
    * @default []
    */
   readonly admins?: readonly string[];
+  /**
+   * How the cluster gets its nodes: `node-groups` (add them with {@link EksCluster.addNodeGroup}) or
+   * `auto-mode` (EKS Auto Mode's built-in node pools; no node groups). Changing it on an existing
+   * cluster replaces the cluster (`bootstrap_self_managed_addons` differs); see docs/UPGRADE.md.
+   * @default "node-groups"
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+   */
+  readonly compute?: ComputeMode;
+  /**
+   * Name of the Auto Mode node role (only with `compute: "auto-mode"`).
+   * @default "<clusterName>-auto-node"
+   */
+  readonly autoModeNodeRoleName?: string;
 }
 
 /** Options of {@link EksCluster.addNodeGroup}: a node group without the cluster-given fields. */
@@ -101,6 +148,10 @@ export class EksCluster extends Construct {
   public readonly secretsKey: EncryptionKey;
   /** The cluster IAM role. */
   public readonly role: IamRole;
+  /** How the cluster gets its nodes. */
+  public readonly compute: ComputeMode;
+  /** The role of the nodes EKS Auto Mode launches; undefined with `node-groups`. */
+  public readonly autoModeNodeRole: AutoModeNodeRole | undefined;
   /** Name of the cluster (a reference: using it orders resources after the cluster). */
   public readonly clusterName: string;
   /** ARN of the cluster. */
@@ -151,8 +202,16 @@ export class EksCluster extends Construct {
     if (duplicate !== undefined) {
       throw new Error(`${where}: 'admins' lists ${JSON.stringify(duplicate)} twice; list each principal once`);
     }
+    const compute = props.compute ?? 'node-groups';
+    if (compute !== 'auto-mode' && props.autoModeNodeRoleName !== undefined) {
+      throw new Error(
+        `${where}: 'autoModeNodeRoleName' (${JSON.stringify(props.autoModeNodeRoleName)}) is set while 'compute' is "${compute}"; remove it or use compute "auto-mode"`,
+      );
+    }
     this.name = props.clusterName;
     this.subnetIds = props.subnetIds;
+    this.compute = compute;
+    const autoMode = compute === 'auto-mode';
 
     this.secretsKey = new EncryptionKey(this, 'SecretsKey', {
       account: props.account,
@@ -164,12 +223,20 @@ export class EksCluster extends Construct {
     this.role = new IamRole(this, 'Role', {
       name: truncateName(`${props.clusterName}-cluster`, 64),
       description: `Control plane of EKS cluster ${props.clusterName}`,
-      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com'),
+      // Auto Mode tags the sessions of its cluster role (eks:eks-cluster-name), which its policies' conditions read.
+      assumeRolePolicy: autoMode
+        ? trustPolicy([{ sid: 'AssumedByService', principal: { Service: 'eks.amazonaws.com' }, actions: ['sts:AssumeRole', 'sts:TagSession'] }])
+        : serviceTrustPolicy('eks.amazonaws.com'),
     });
-    const clusterPolicy = new IamRolePolicyAttachment(this, 'AmazonEKSClusterPolicy', {
-      role: this.role.name,
-      policyArn: awsManagedPolicyArn('AmazonEKSClusterPolicy'),
-    });
+    const clusterPolicies = (['AmazonEKSClusterPolicy', ...(autoMode ? AUTO_MODE_CLUSTER_POLICIES : [])] as const).map(
+      (policy) => new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: awsManagedPolicyArn(policy) }),
+    );
+    this.autoModeNodeRole = autoMode
+      ? new AutoModeNodeRole(this, 'AutoModeNodeRole', {
+          roleName: props.autoModeNodeRoleName ?? truncateName(`${props.clusterName}-auto-node`, 64),
+          clusterName: props.clusterName,
+        })
+      : undefined;
     const keyPolicy = new IamRolePolicy(this, 'SecretsKeyPolicy', {
       name: 'use-secrets-key',
       role: this.role.id,
@@ -203,8 +270,18 @@ export class EksCluster extends Construct {
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.keyArn } },
       enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // Node-groups clusters leave these unset, so existing clusters see no change (the provider
+      // replaces a cluster whose bootstrap_self_managed_addons changes).
+      ...(this.autoModeNodeRole
+        ? {
+            computeConfig: { enabled: true, nodePools: [...AUTO_MODE_NODE_POOLS], nodeRoleArn: this.autoModeNodeRole.roleArn },
+            kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+            storageConfig: { blockStorage: { enabled: true } },
+            bootstrapSelfManagedAddons: false,
+          }
+        : {}),
       // The log group must exist first, or EKS creates an unencrypted one without retention.
-      dependsOn: [logGroup, clusterPolicy, keyPolicy],
+      dependsOn: [logGroup, ...clusterPolicies, keyPolicy, ...(this.autoModeNodeRole?.attachments ?? [])],
     });
     this.clusterName = this.resource.name;
     this.clusterArn = this.resource.arn;
@@ -219,7 +296,7 @@ export class EksCluster extends Construct {
     }
 
     const addons: Record<string, EksAddon> = {};
-    for (const addonName of CLUSTER_ADDONS) {
+    for (const addonName of clusterAddons(compute)) {
       const configuration = ADDON_CONFIGURATION[addonName];
       addons[addonName] = new EksAddon(this, `Addon${sidFrom(addonName)}`, {
         clusterName: this.clusterName,
@@ -232,17 +309,23 @@ export class EksCluster extends Construct {
     this.addons = addons;
     this.node.addValidation({
       validate: () =>
-        this.nodeGroups.length === 0
-          ? [`${where}: the cluster has no node group, so coredns and metrics-server cannot run; call addNodeGroup()`]
+        !autoMode && this.nodeGroups.length === 0
+          ? [`${where}: the cluster has no node group, so coredns and metrics-server cannot run; call addNodeGroup() or use compute "auto-mode"`]
           : [],
     });
   }
 
   /**
-   * Adds a managed node group in the cluster's subnets; coredns and metrics-server wait for it.
+   * Adds a managed node group in the cluster's subnets (compute `node-groups` only); coredns and
+   * metrics-server wait for it.
    * The construct id is `NodeGroup<Name>` (`general` → `NodeGroupGeneral`).
    */
   public addNodeGroup(options: NodeGroupOptions): NodeGroup {
+    if (this.compute === 'auto-mode') {
+      throw new Error(
+        `${this.node.path}: addNodeGroup(${JSON.stringify(options.nodeGroupName)}) on a cluster with compute "auto-mode", where EKS Auto Mode provides and scales the nodes; remove the node group or use compute "node-groups"`,
+      );
+    }
     const nodeGroup = new NodeGroup(this, `NodeGroup${sidFrom(options.nodeGroupName)}`, {
       ...options,
       clusterName: this.clusterName,

@@ -1,13 +1,19 @@
 /**
  * An EKS managed node group in the private subnets, with its own node IAM role carrying exactly
  * the three AWS managed policies nodes need. No SSH (`remote_access`) and no public addresses.
+ * The Cluster Autoscaler owns the group's desired size (Terraform ignores it after creation) and
+ * finds the group by the tags EKS puts on its Auto Scaling group. A group that may shrink to zero
+ * nodes also carries its labels and taints as `node-template` tags on the Auto Scaling group, so
+ * the autoscaler knows what a new node would look like when none exists.
  */
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { truncateName } from '../../config';
+import { sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn } from '../private/arn';
 import { serviceTrustPolicy } from '../private/trust-policy';
 
@@ -28,6 +34,31 @@ export interface NodeTaint {
   readonly effect: NodeTaintEffect;
 }
 
+/** Kubernetes spelling of a taint effect, as the Cluster Autoscaler's node-template taint tag wants it. */
+const KUBERNETES_TAINT_EFFECT: Readonly<Record<NodeTaintEffect, string>> = {
+  NO_SCHEDULE: 'NoSchedule',
+  NO_EXECUTE: 'NoExecute',
+  PREFER_NO_SCHEDULE: 'PreferNoSchedule',
+};
+
+/** Prefix of the Auto Scaling group tags that describe a node the Cluster Autoscaler has not seen. */
+export const NODE_TEMPLATE_TAG_PREFIX = 'k8s.io/cluster-autoscaler/node-template';
+
+/** Longest tag key EC2 Auto Scaling accepts. */
+const MAX_ASG_TAG_KEY_LENGTH = 128;
+
+/**
+ * The `node-template` tags the Cluster Autoscaler reads to scale a group up from zero nodes: one per
+ * label (`…/label/<key>` = value) and per taint (`…/taint/<key>` = `<value>:<Effect>`).
+ * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#auto-discovery-setup
+ */
+export function nodeTemplateTags(labels: Readonly<Record<string, string>>, taints: readonly NodeTaint[]): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(labels).map(([key, value]) => [`${NODE_TEMPLATE_TAG_PREFIX}/label/${key}`, value])),
+    ...Object.fromEntries(taints.map((t) => [`${NODE_TEMPLATE_TAG_PREFIX}/taint/${t.key}`, `${t.value ?? ''}:${KUBERNETES_TAINT_EFFECT[t.effect]}`])),
+  };
+}
+
 /** The managed policies every node role has, and no others. */
 export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
 
@@ -41,9 +72,9 @@ export interface NodeGroupProps {
   readonly subnetIds: readonly string[];
   /** EC2 instance types, e.g. `["m6i.large"]`; several spread spot capacity. */
   readonly instanceTypes: readonly string[];
-  /** Fewest nodes. */
+  /** Fewest nodes; with 0, the labels and taints are tagged on the Auto Scaling group for the Cluster Autoscaler. */
   readonly minSize: number;
-  /** Nodes at creation; the cluster autoscaler owns it afterwards (Terraform ignores later changes). */
+  /** Nodes at creation; the Cluster Autoscaler owns it afterwards (Terraform ignores later changes). */
   readonly desiredSize: number;
   /** Most nodes. */
   readonly maxSize: number;
@@ -96,6 +127,8 @@ export class NodeGroup extends Construct {
   public readonly role: IamRole;
   /** Name of the node group. */
   public readonly nodeGroupName: string;
+  /** The `node-template` tags on the group's Auto Scaling group (only when minSize is 0). */
+  public readonly nodeTemplateTags: readonly AutoscalingGroupTag[];
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
@@ -130,6 +163,14 @@ export class NodeGroup extends Construct {
       throw new Error(`${where}: 'roleName' is required when 'clusterName' is a reference to another resource; pass the node role name`);
     }
 
+    const templateTags = props.minSize === 0 ? nodeTemplateTags(props.labels ?? {}, props.taints ?? []) : {};
+    const longKey = Object.keys(templateTags).find((k) => k.length > MAX_ASG_TAG_KEY_LENGTH);
+    if (longKey !== undefined) {
+      throw new Error(
+        `${where}: the Cluster Autoscaler tag ${JSON.stringify(longKey)} for a node group with minSize 0 is longer than ${MAX_ASG_TAG_KEY_LENGTH} characters, which EC2 Auto Scaling rejects; shorten the label or taint key, or raise minSize above 0`,
+      );
+    }
+
     this.nodeGroupName = props.nodeGroupName;
     this.role = new IamRole(this, 'Role', {
       name: props.roleName ?? truncateName(`${props.clusterName}-${props.nodeGroupName}-node`, 64),
@@ -152,9 +193,19 @@ export class NodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: maxUnavailablePercent },
       labels: { ...(props.labels ?? {}) },
       taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      // The Cluster Autoscaler owns the desired size after creation.
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       // Nodes must not lose their policies before they are drained on destroy.
       dependsOn: attachments,
     });
+    const autoScalingGroupName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
+    this.nodeTemplateTags = Object.entries(templateTags).map(
+      ([key, value]) =>
+        new AutoscalingGroupTag(this, `NodeTemplateTag${sidFrom(key.slice(NODE_TEMPLATE_TAG_PREFIX.length))}`, {
+          autoscalingGroupName: autoScalingGroupName,
+          // The tags describe the group for the autoscaler; the instances get the labels and taints from EKS.
+          tag: { key, value, propagateAtLaunch: false },
+        }),
+    );
   }
 }

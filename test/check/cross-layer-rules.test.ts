@@ -6,7 +6,7 @@ import { CROSS_LAYER_IMAGE_RULES, imageFromOwnRegistry, repositoryInTerraform } 
 import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanDeploy, serviceAccountRoleExists, workloadRoleBinding } from '../../cli/check/rules/cross-layer-identity';
 import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, networkPoliciesEnforced, zoneSpread } from '../../cli/check/rules/cross-layer-cluster';
 import { applyingIdentityCoversObjects } from '../../cli/check/rules/cross-layer-kubernetes-access';
-import { ciApplyRoleArn, ciDeployRoleArn } from '../../config';
+import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, ciApplyRoleArn, ciDeployRoleArn } from '../../config';
 import { cpuAtMaxScale, exampleDefs, nodeGroupCpu, tempDir } from '../support/synth';
 import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 
@@ -138,10 +138,37 @@ describe('DK-X-010 NetworkPoliciesEnforced', () => {
     ]);
   });
 
-  test('fails on a cluster without a vpc-cni add-on; passes on EKS Auto Mode and without NetworkPolicies', () => {
+  test('fails on a cluster without a vpc-cni add-on; passes without NetworkPolicies', () => {
     expect(check(resources({ aws_eks_cluster: { C: CLUSTER } }))).toEqual([{ target: 'aws_eks_cluster.C', value: 'no vpc-cni add-on' }]);
-    expect(check(resources({ aws_eks_cluster: { C: { ...CLUSTER, compute_config: [{ enabled: true }] } } }))).toEqual([]);
     expect(check(resources({ aws_eks_cluster: { C: CLUSTER } }), [])).toEqual([]);
+  });
+
+  describe('on EKS Auto Mode', () => {
+    const AUTO_MODE = resources({ aws_eks_cluster: { C: { ...CLUSTER, compute_config: [{ enabled: true }] } } });
+    const { namespace, name, key, value } = AUTO_MODE_NETWORK_POLICY_CONFIG_MAP;
+    const configMap = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
+
+    test('passes with the ConfigMap that switches the network policy controller on, and needs no vpc-cni add-on', () => {
+      expect(namespace).toBe('kube-system');
+      expect(check(AUTO_MODE, [POLICY, configMap({ [key]: value })])).toEqual([]);
+    });
+
+    test('fails without the ConfigMap, with the exact finding', () => {
+      expect([...networkPoliciesEnforced.check(fixtureContext({ terraform: AUTO_MODE, kubernetes: [POLICY] }))]).toEqual([
+        {
+          target: 'aws_eks_cluster.C',
+          value: 'no ConfigMap kube-system/amazon-vpc-cni',
+          message:
+            'the cluster runs EKS Auto Mode, which enforces NetworkPolicies only when the ConfigMap kube-system/amazon-vpc-cni sets enable-network-policy-controller: "true"; 1 NetworkPolicies (NetworkPolicy/company-web/default-deny) would be accepted and ignored',
+        },
+      ]);
+    });
+
+    test('fails when the ConfigMap does not set the key to "true", or sits in another namespace', () => {
+      expect(check(AUTO_MODE, [POLICY, configMap({ [key]: 'false' })])).toEqual([{ target: 'aws_eks_cluster.C', value: `${key} = "false"` }]);
+      const elsewhere = { ...configMap({ [key]: value }), metadata: { name, namespace: 'default' } };
+      expect(check(AUTO_MODE, [POLICY, elsewhere])).toEqual([{ target: 'aws_eks_cluster.C', value: 'no ConfigMap kube-system/amazon-vpc-cni' }]);
+    });
   });
 });
 

@@ -134,8 +134,34 @@ describe('EksCluster', () => {
     const stack = emptyStack();
     new EksCluster(stack, 'Cluster', props(stack));
     expect(() => synthStack(stack)).toThrow(
-      "test/Cluster: the cluster has no node group, so coredns and metrics-server cannot run; call addNodeGroup()",
+      'test/Cluster: the cluster has no node group, so coredns and metrics-server cannot run; call addNodeGroup() or use compute "auto-mode"',
     );
+  });
+
+  describe('with compute "auto-mode"', () => {
+    const autoMode = () => synthScope((scope) => new EksCluster(scope, 'Cluster', props(scope, { compute: 'auto-mode' })));
+
+    test('needs no node group and names its node role after the cluster by default', () => {
+      const json = autoMode();
+      expect(resourceAt(json, 'aws_iam_role', 'Cluster/AutoModeNodeRole').name).toBe('company-prod-auto-node');
+      expect(resourceAt(json, 'aws_eks_cluster', 'Cluster').compute_config).toMatchObject({ enabled: true, node_pools: ['general-purpose', 'system'] });
+      expect(Object.values(resourcesOf(json, 'aws_eks_addon')).map((a) => a.addon_name)).toEqual(['metrics-server']);
+    });
+
+    test('fails when a node group is added', () => {
+      const stack = emptyStack();
+      const eks = new EksCluster(stack, 'Cluster', props(stack, { compute: 'auto-mode' }));
+      expect(() => eks.addNodeGroup(NODES)).toThrow(
+        'test/Cluster: addNodeGroup("general") on a cluster with compute "auto-mode", where EKS Auto Mode provides and scales the nodes; remove the node group or use compute "node-groups"',
+      );
+    });
+
+    test('fails when an Auto Mode node role name is given to a node-groups cluster', () => {
+      const stack = emptyStack();
+      expect(() => new EksCluster(stack, 'Cluster', props(stack, { autoModeNodeRoleName: 'company-prod-auto-node' }))).toThrow(
+        `test/Cluster: 'autoModeNodeRoleName' ("company-prod-auto-node") is set while 'compute' is "node-groups"; remove it or use compute "auto-mode"`,
+      );
+    });
   });
 
   test('fails when a public endpoint has no allowed networks', () => {

@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { NODE_MANAGED_POLICIES, NodeGroup, type NodeGroupProps } from '../../infra/constructs/node-group';
+import { NODE_MANAGED_POLICIES, NODE_TEMPLATE_TAG_PREFIX, NodeGroup, type NodeGroupProps } from '../../infra/constructs/node-group';
 import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from './tf-json';
 
 const base: NodeGroupProps = {
@@ -36,6 +36,39 @@ describe('NodeGroup', () => {
 
   test('lets the autoscaler own the desired size', () => {
     expect(onlyResource(nodeGroup(), 'aws_eks_node_group').lifecycle).toEqual({ ignore_changes: ['scaling_config[0].desired_size'] });
+  });
+
+  describe('Cluster Autoscaler node-template tags', () => {
+    const labels = { workload: 'batch', 'example.com/tier': 'low' };
+    const taints = [
+      { key: 'dedicated', value: 'batch', effect: 'NO_SCHEDULE' as const },
+      { key: 'spot', effect: 'PREFER_NO_SCHEDULE' as const },
+    ];
+
+    test('tags the Auto Scaling group of a group with minSize 0 with its labels and taints, not propagated to instances', () => {
+      const json = nodeGroup({ minSize: 0, desiredSize: 0, labels, taints });
+      const ngAddress = Object.keys(resourcesOf(json, 'aws_eks_node_group'))[0];
+      const tags = Object.values(resourcesOf(json, 'aws_autoscaling_group_tag'));
+      expect(tags.map((t) => t.tag).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+        { key: `${NODE_TEMPLATE_TAG_PREFIX}/label/example.com/tier`, value: 'low', propagate_at_launch: false },
+        { key: `${NODE_TEMPLATE_TAG_PREFIX}/label/workload`, value: 'batch', propagate_at_launch: false },
+        { key: `${NODE_TEMPLATE_TAG_PREFIX}/taint/dedicated`, value: 'batch:NoSchedule', propagate_at_launch: false },
+        { key: `${NODE_TEMPLATE_TAG_PREFIX}/taint/spot`, value: ':PreferNoSchedule', propagate_at_launch: false },
+      ]);
+      // The tags go on the Auto Scaling group EKS created for this node group.
+      for (const t of tags) expect(t.autoscaling_group_name).toBe(`\${aws_eks_node_group.${ngAddress}.resources[0].autoscaling_groups[0].name}`);
+    });
+
+    test('adds no tags when the group never shrinks below one node (the autoscaler learns from the nodes)', () => {
+      expect(resourcesOf(nodeGroup({ labels, taints }), 'aws_autoscaling_group_tag')).toEqual({});
+    });
+
+    test('fails when a tag key would exceed what EC2 Auto Scaling accepts', () => {
+      const key = `example.com/${'k'.repeat(80)}`;
+      expect(() => nodeGroup({ minSize: 0, desiredSize: 0, labels: { [key]: 'v' } })).toThrow(
+        `NodeGroup: the Cluster Autoscaler tag "${NODE_TEMPLATE_TAG_PREFIX}/label/${key}" for a node group with minSize 0 is longer than 128 characters, which EC2 Auto Scaling rejects; shorten the label or taint key, or raise minSize above 0`,
+      );
+    });
   });
 
   test('gives the node role exactly the three node policies and trusts only EC2', () => {

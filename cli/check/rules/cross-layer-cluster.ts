@@ -3,7 +3,7 @@
  * over the zones the node groups span, HPAs run only where the metrics-server add-on does, and
  * NetworkPolicies exist only where the cluster enforces them.
  */
-import { cpuMillicores, memoryMiB } from '../../../config';
+import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, cpuMillicores, memoryMiB } from '../../../config';
 import { allocatable } from '../../../k8s/cluster-capacity';
 import { containersOf, podTemplateOf, selects, targetOf } from '../kubernetes-objects';
 import { block, blocks, strings, type TerraformConfig } from '../terraform-config';
@@ -145,22 +145,37 @@ function enablesNetworkPolicy(configurationValues: unknown): boolean {
   }
 }
 
+const { namespace: NP_NAMESPACE, name: NP_CONFIG_MAP, key: NP_KEY, value: NP_VALUE } = AUTO_MODE_NETWORK_POLICY_CONFIG_MAP;
+
 export const networkPoliciesEnforced: EnvironmentRule = {
   id: 'DK-X-010',
   name: 'NetworkPoliciesEnforced',
   scope: 'environment',
   severity: 'error',
   layer: 'cross-layer',
-  title: 'NetworkPolicies exist only where the cluster enforces them (vpc-cni add-on with enableNetworkPolicy "true", or EKS Auto Mode)',
-  fix: 'set configuration_values = jsonencode({ enableNetworkPolicy = "true" }) on the aws_eks_addon "vpc-cni" (EksCluster does this)',
+  title: `NetworkPolicies exist only where the cluster enforces them (vpc-cni add-on with enableNetworkPolicy "true"; with EKS Auto Mode, the ConfigMap ${NP_NAMESPACE}/${NP_CONFIG_MAP} with ${NP_KEY}: "${NP_VALUE}")`,
+  fix: `set configuration_values = jsonencode({ enableNetworkPolicy = "true" }) on the aws_eks_addon "vpc-cni", or with EKS Auto Mode apply the ConfigMap ${NP_NAMESPACE}/${NP_CONFIG_MAP} with data ${NP_KEY}: "${NP_VALUE}" (deploykit does both)`,
   upstream: [{ tool: 'CIS EKS', id: '4.3.2' }],
   helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html',
   *check({ kubernetes, terraform: tf }) {
     const policies = kubernetes.ofKind('NetworkPolicy');
     const clusters = tf.ofType('aws_eks_cluster');
     if (policies.length === 0 || clusters.length === 0) return;
-    if (clusters.every((c) => block(c.values.compute_config).enabled === true)) return;
     const unenforced = `${policies.length} NetworkPolicies (${policies.map(targetOf).slice(0, 3).join(', ')}${policies.length > 3 ? ', …' : ''}) would be accepted and ignored`;
+    const autoMode = clusters.filter((c) => block(c.values.compute_config).enabled === true);
+    if (autoMode.length > 0) {
+      // Auto Mode nodes enforce NetworkPolicies only once this ConfigMap switches the controller on.
+      const configMap = kubernetes.find('ConfigMap', NP_NAMESPACE, NP_CONFIG_MAP);
+      const value = (configMap as { data?: Record<string, unknown> } | undefined)?.data?.[NP_KEY];
+      if (value !== NP_VALUE) {
+        yield {
+          target: autoMode[0].address,
+          value: configMap ? `${NP_KEY} = ${JSON.stringify(value ?? null)}` : `no ConfigMap ${NP_NAMESPACE}/${NP_CONFIG_MAP}`,
+          message: `the cluster runs EKS Auto Mode, which enforces NetworkPolicies only when the ConfigMap ${NP_NAMESPACE}/${NP_CONFIG_MAP} sets ${NP_KEY}: "${NP_VALUE}"; ${unenforced}`,
+        };
+      }
+      if (autoMode.length === clusters.length) return;
+    }
     const addons = tf.ofType('aws_eks_addon').filter((a) => a.values.addon_name === 'vpc-cni');
     if (addons.length === 0) {
       yield { target: clusters[0].address, value: 'no vpc-cni add-on', message: `the cluster has no aws_eks_addon "vpc-cni" enforcing NetworkPolicies; ${unenforced}` };

@@ -1,14 +1,17 @@
 /** Terraform rules for IAM: no wildcard actions or resources, no wildcard principals, no admin policies. */
+import { CLUSTER_AUTOSCALER_READ_ACTIONS } from '../../../infra/constructs/cluster-autoscaler-identity';
 import { identityPolicies, policyStatements, trustPolicies, type LocatedPolicy } from '../iam-policy';
 import { strings } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
 
 /**
- * Actions that have no resource-level permissions and are allowed on `Resource: "*"`.
+ * Read-only actions AWS authorizes only on `Resource: "*"` (no resource-level permissions): the ECR
+ * login, KMS alias listing, and the Auto Scaling group and instance type reads of the Cluster
+ * Autoscaler.
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2autoscaling.html
  */
-// Read-only actions AWS authorizes only on Resource "*" (no resource-level permissions).
-export const RESOURCE_WILDCARD_EXCEPTIONS: readonly string[] = ['ecr:GetAuthorizationToken', 'kms:ListAliases'];
+export const RESOURCE_WILDCARD_EXCEPTIONS: readonly string[] = ['ecr:GetAuthorizationToken', 'kms:ListAliases', ...CLUSTER_AUTOSCALER_READ_ACTIONS];
 
 /** AWS managed policies that grant administrator-level access. */
 export const ADMIN_MANAGED_POLICIES: readonly string[] = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
@@ -50,7 +53,7 @@ export const iamNoWildcardResources: EnvironmentRule = {
   scope: 'environment',
   severity: 'error',
   layer: 'terraform',
-  title: `IAM policies allow actions on Resource "*" only for ${RESOURCE_WILDCARD_EXCEPTIONS.join(', ')}`,
+  title: 'IAM policies allow actions on Resource "*" only for reads AWS cannot scope (ecr:GetAuthorizationToken, kms:ListAliases, the Cluster Autoscaler\'s Auto Scaling and instance-type reads)',
   fix: 'scope the statement to the ARNs it needs; keep actions without resource-level permissions in their own statement',
   upstream: [
     { tool: 'Checkov', id: 'CKV_AWS_355' },

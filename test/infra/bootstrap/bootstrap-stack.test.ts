@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import {
+  autoModeNodeRoleName,
   bootstrapStackName,
   ciRoleArn,
   ciRoleName,
@@ -106,6 +107,37 @@ describe('BootstrapStack', () => {
       for (const service of ['ec2', 'eks', 'ecr', 'logs', 'kms']) {
         expect(statements.find((s: any) => s.Sid === 'AllowWorkloadServices').Action).toContain(`${service}:*`);
       }
+    });
+
+    test("lets roles under the boundary do exactly what AWS's Auto Mode cluster policies need beyond the allowed services", () => {
+      const statements = policyOf(resourceAt(json, 'aws_iam_policy', 'PermissionsBoundary')).Statement;
+      const matches = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
+      const applies = (s: any, action: string, resource: string, passedTo?: string) => {
+        if (![s.Action].flat().some((a: string) => matches(a, action)) || ![s.Resource].flat().some((r: string) => matches(r, resource))) return false;
+        const equals = s.Condition?.StringEquals?.['iam:PassedToService'];
+        const notEquals = s.Condition?.StringNotEquals?.['iam:PassedToService'];
+        if (equals !== undefined && ![equals].flat().includes(passedTo)) return false;
+        if (notEquals !== undefined && [notEquals].flat().includes(passedTo)) return false;
+        return true;
+      };
+      /** Effective boundary decision for one request (an explicit deny wins). */
+      const allowed = (action: string, resource: string, passedTo?: string) =>
+        statements.some((s: any) => s.Effect === 'Allow' && applies(s, action, resource, passedTo)) &&
+        !statements.some((s: any) => s.Effect === 'Deny' && applies(s, action, resource, passedTo));
+      const profile = `arn:aws:iam::${account}:instance-profile/eks-ap-east-1-company-prod-1234`;
+      expect(allowed('iam:AddRoleToInstanceProfile', profile)).toBe(true);
+      expect(allowed('iam:AddRoleToInstanceProfile', `arn:aws:iam::${account}:instance-profile/other`)).toBe(false);
+      expect(allowed('iam:AddUserToGroup', `arn:aws:iam::${account}:group/admins`)).toBe(false);
+      for (const env of envs) {
+        const nodeRole = `arn:aws:iam::${account}:role/${autoModeNodeRoleName(defs.system, env)}`;
+        expect(allowed('iam:PassRole', nodeRole, 'ec2.amazonaws.com')).toBe(true);
+        expect(allowed('iam:PassRole', nodeRole, 'lambda.amazonaws.com')).toBe(false);
+        expect(allowed('iam:PassRole', `arn:aws:iam::${account}:role/${ciRoleName(defs.system, env, 'apply')}`, 'ec2.amazonaws.com')).toBe(false);
+      }
+      for (const action of ['acm:DescribeCertificate', 'wafv2:GetWebACLForResource', 'shield:CreateProtection', 'cognito-idp:DescribeUserPoolClient']) {
+        expect(allowed(action, '*')).toBe(true);
+      }
+      expect(allowed('iam:CreateRole', `arn:aws:iam::${account}:role/anything`)).toBe(false);
     });
 
     test.each(envs.map((e) => [e.name, e] as const))('gives %s plan, apply and deploy roles trusted exactly as the promotion rules say', (_name, env) => {

@@ -214,3 +214,18 @@ export const CLUSTER_AUTOSCALER: ClusterComponent = { namespace: 'kube-system', 
 export function clusterComponentRoleName(system: SystemDefinition, env: EnvironmentDefinition, component: ClusterComponent): string {
   return truncateName(`${clusterName(system, env)}-${component.serviceAccount}`, 64);
 }
+
+/**
+ * Label on every object of a cluster component, with the component's ServiceAccount name as value
+ * (e.g. `cluster-autoscaler`). `deploykit check` accepts deploykit objects in a system namespace only
+ * when they carry it for a component of {@link CLUSTER_COMPONENTS} living there.
+ */
+export const CLUSTER_COMPONENT_LABEL = 'deploykit.io/cluster-component';
+
+/** Every cluster component deploykit may install. */
+export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [CLUSTER_AUTOSCALER];
+
+/** IAM role ARN of a cluster component in the environment's account. */
+export function clusterComponentRoleArn(system: SystemDefinition, env: EnvironmentDefinition, component: ClusterComponent): string {
+  return `arn:aws:iam::${env.account}:role/${clusterComponentRoleName(system, env, component)}`;
+}

@@ -236,3 +236,18 @@ export const AUTO_MODE_NETWORK_POLICY_CONFIG_MAP = {
   key: 'enable-network-policy-controller',
   value: 'true',
 } as const;
+
+/**
+ * Label on every object of a cluster component, with the component's ServiceAccount name as value
+ * (e.g. `cluster-autoscaler`). `deploykit check` accepts deploykit objects in a system namespace only
+ * when they carry it for a component of {@link CLUSTER_COMPONENTS} living there.
+ */
+export const CLUSTER_COMPONENT_LABEL = 'deploykit.io/cluster-component';
+
+/** Every cluster component deploykit may install. */
+export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [CLUSTER_AUTOSCALER];
+
+/** IAM role ARN of a cluster component in the environment's account. */
+export function clusterComponentRoleArn(system: SystemDefinition, env: EnvironmentDefinition, component: ClusterComponent): string {
+  return `arn:aws:iam::${env.account}:role/${clusterComponentRoleName(system, env, component)}`;
+}

@@ -1,11 +1,17 @@
 /**
- * Whether an environment's services fit in its node groups at maximum scale: every service at its
- * most replicas (the HPA's `maxReplicas`, else `replicas`) × its requests, summed, against the
- * allocatable estimate of every node group at `maxSize`. A necessary condition, not a bin-packing
- * proof: taints, node selectors and rollout surge pods are not modelled.
+ * Whether an environment's services fit in its cluster at maximum scale, by compute mode.
+ * - "node-groups": every service at its most replicas (the HPA's `maxReplicas`, else `replicas`) ×
+ *   its requests, plus the Cluster Autoscaler, summed, against the allocatable estimate of every node
+ *   group at `maxSize` (the Cluster Autoscaler grows the groups up to there and no further).
+ * - "auto-mode": there is no `maxSize`; every pod must fit on the largest node the built-in
+ *   general-purpose node pool launches ({@link AUTO_MODE_LARGEST_INSTANCE_TYPES}). The real bound at
+ *   maximum scale is the account's EC2 On-Demand vCPU quota, which synth cannot see.
+ * A necessary condition, not a bin-packing proof: taints, node selectors and rollout surge pods are
+ * not modelled. A service's pod has one container (no init containers), so its requests are the pod's.
  */
 import { cpuMillicores, memoryMiB, type ConfigIssue, type EnvironmentDefinition, type NodeGroupDefinition, type ServiceDefinition } from '../config';
-import { instanceTypeCapacity } from './instance-types';
+import { CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_RESOURCES } from './constructs/cluster-autoscaler';
+import { AUTO_MODE_LARGEST_INSTANCE_TYPES, instanceTypeCapacity } from './instance-types';
 
 /** CPU and memory a node offers to pods, or pods ask for. */
 export interface ResourceAmount {
@@ -62,10 +68,39 @@ const RESOURCES = [
 ] as const;
 
 /**
- * Problems fitting the environment's services into its node groups, each naming the environment,
- * the services or node group, the values and a fix. Empty when they fit.
+ * Problems fitting the environment's services into its cluster (by compute mode), each naming the
+ * environment, the services or node group, the values and a fix. Empty when they fit.
  */
 export function clusterCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
+  return env.cluster.compute === 'auto-mode' ? autoModeCapacityIssues(env) : nodeGroupCapacityIssues(env);
+}
+
+/** The largest node EKS Auto Mode may launch for a pod, by allocatable CPU + memory, with its type. */
+function largestAutoModeNodes(): { instanceType: string; node: ResourceAmount }[] {
+  return AUTO_MODE_LARGEST_INSTANCE_TYPES.map((instanceType) => ({ instanceType, node: allocatable(instanceType)! }));
+}
+
+/** Auto Mode: every service's pod fits on some node the general-purpose node pool may launch. */
+function autoModeCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
+  const nodes = largestAutoModeNodes();
+  const issues: ConfigIssue[] = [];
+  for (const service of env.services) {
+    const pod = podRequests(service);
+    if (nodes.some(({ node }) => pod.cpuMillicores <= node.cpuMillicores && pod.memoryMiB <= node.memoryMiB)) continue;
+    const offered = nodes.map(({ instanceType, node }) => `${instanceType} ${node.cpuMillicores}m/${node.memoryMiB}Mi`).join(', ');
+    issues.push({
+      path: `${env.name}.services.${service.name}`,
+      message:
+        `'resources.requests' (cpu ${JSON.stringify(service.resources.requests.cpu)}, memory ${JSON.stringify(service.resources.requests.memory)}; ${pod.cpuMillicores}m/${pod.memoryMiB}Mi) ` +
+        `fits on no node EKS Auto Mode's general-purpose node pool launches (largest allocatable: ${offered}); lower the requests. ` +
+        `Auto Mode has no maxSize: the account's EC2 On-Demand vCPU quota bounds the cluster at maximum scale`,
+    });
+  }
+  return issues;
+}
+
+/** Node groups: the services at maximum scale and the Cluster Autoscaler fit in the groups at maxSize. */
+function nodeGroupCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const groups: GroupCapacity[] = [];
   for (const group of env.cluster.nodeGroups) {
@@ -98,14 +133,16 @@ export function clusterCapacityIssues(env: EnvironmentDefinition): ConfigIssue[]
         });
       }
     }
-    const demand = env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s)[key], 0);
+    const autoscaler = { cpu: CLUSTER_AUTOSCALER_RESOURCES.cpuRequest, memory: CLUSTER_AUTOSCALER_RESOURCES.memory }[field];
+    const autoscalerRequest = key === 'cpuMillicores' ? cpuMillicores(autoscaler) : memoryMiB(autoscaler);
+    const demand = env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s)[key], autoscalerRequest);
     const supply = groups.reduce((sum, g) => sum + g.group.maxSize * g.node[key], 0);
     if (demand > supply) {
-      const services = env.services.map((s) => `${s.name} ${maxReplicasOf(s)} × ${s.resources.requests[field]}`).join(', ');
+      const services = [...env.services.map((s) => `${s.name} ${maxReplicasOf(s)} × ${s.resources.requests[field]}`), `${CLUSTER_AUTOSCALER_NAME} 1 × ${autoscaler}`].join(', ');
       const nodes = groups.map((g) => `${g.group.name} ${g.group.maxSize} × ${g.instanceType} at ${g.node[key]}${unit}`).join(', ');
       issues.push({
         path: `${env.name}.services`,
-        message: `'resources.requests.${field}' × maximum replicas summed over the services is ${demand}${unit} (${services}), more than the ${supply}${unit} allocatable ${label} of the node groups at 'maxSize' (${nodes}); raise maxSize, use larger instance types, or lower maxReplicas or requests`,
+        message: `'resources.requests.${field}' × maximum replicas summed over the services and the Cluster Autoscaler is ${demand}${unit} (${services}), more than the ${supply}${unit} allocatable ${label} of the node groups at 'maxSize' (${nodes}); raise maxSize, use larger instance types, or lower maxReplicas or requests`,
       });
     }
   }

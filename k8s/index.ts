@@ -1,6 +1,29 @@
 /** Public API of the Kubernetes layer. */
 export { EnvironmentChart, type EnvironmentChartProps } from './environment-chart';
 export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION } from './constructs/web-service';
+export {
+  ClusterAutoscaler,
+  type ClusterAutoscalerProps,
+  type ClusterAutoscalerResources,
+  clusterAutoscalerArgs,
+  CLUSTER_AUTOSCALER_NAME,
+  CLUSTER_AUTOSCALER_PORT,
+  CLUSTER_AUTOSCALER_RESOURCES,
+} from './constructs/cluster-autoscaler';
+export { CLUSTER_AUTOSCALER_RELEASES, CLUSTER_AUTOSCALER_IMAGE_REPOSITORY, clusterAutoscalerImage } from './cluster-autoscaler-versions';
+export { AutoModeIngressClass, type AutoModeIngressClassProps } from './constructs/auto-mode-ingress-class';
+export {
+  ingressClassName,
+  AUTO_MODE_ALB_CONTROLLER,
+  AUTO_MODE_INGRESS_CLASS_PARAMS_API_VERSION,
+  LOAD_BALANCER_CONTROLLER_INGRESS_CLASS,
+  type AlbScheme,
+} from './ingress-class';
+export {
+  autoModeNetworkPolicyConfig,
+  type AutoModeNetworkPolicyConfigProps,
+} from './auto-mode-network-policy';
+export { CLUSTER_OBJECTS_FILE, SYSTEM_NAMESPACES, isClusterOutput, isClusterScoped } from './object-scope';
 export { NamespaceBaseline, type NamespaceBaselineProps, podSecurityLabels, DEFAULT_DENY_POLICY_NAME } from './namespace-baseline';
 export { baseEgressRules, dnsEgressRule, serviceEgressRules, POD_IDENTITY_AGENT_CIDR } from './egress-rules';
 export { SmokeTestNetworkPolicies, type SmokeTestNetworkPoliciesProps, smokeTestPodSelector } from './smoke-test-network-policies';
@@ -26,7 +49,7 @@ export {
   EVICTION_MEMORY_MIB,
   type ResourceAmount,
 } from './cluster-capacity';
-export { INSTANCE_TYPES, instanceTypeCapacity, type InstanceTypeCapacity } from './instance-types';
+export { INSTANCE_TYPES, AUTO_MODE_LARGEST_INSTANCE_TYPES, instanceTypeCapacity, type InstanceTypeCapacity } from './instance-types';
 export {
   workloadLabels,
   serviceLabels,

@@ -48,7 +48,21 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCapacity>> = {
   ...family(['m5', 'm5a', 'm6i', 'm6a', 'm6g', 'm7i', 'm7a', 'm7g'], 4),
   ...family(['c5', 'c5a', 'c6i', 'c6a', 'c6g', 'c7i', 'c7g'], 2),
   ...family(['r5', 'r5a', 'r6i', 'r6a', 'r6g', 'r7i', 'r7g'], 8),
+  // The largest x86 sizes of the C, M and R families (see AUTO_MODE_LARGEST_INSTANCE_TYPES).
+  'c7i.48xlarge': { vcpus: 192, memoryMiB: 384 * GiB, maxPods: 737 },
+  'm7i.48xlarge': { vcpus: 192, memoryMiB: 768 * GiB, maxPods: 737 },
+  'r7i.48xlarge': { vcpus: 192, memoryMiB: 1536 * GiB, maxPods: 737 },
 };
+
+/**
+ * The largest instance types deploykit assumes EKS Auto Mode's built-in `general-purpose` node pool
+ * may launch for one pod. That pool takes on-demand amd64 instances of the C, M and R families,
+ * generation 5 or newer, with no size limit; the 48xlarge sizes of the 7th-generation Intel families
+ * are offered in every commercial region. Newer generations reach larger sizes in some regions
+ * (e.g. 96xlarge), so the check errs on the safe side.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html
+ */
+export const AUTO_MODE_LARGEST_INSTANCE_TYPES: readonly string[] = ['c7i.48xlarge', 'm7i.48xlarge', 'r7i.48xlarge'];
 
 /** The capacity of an instance type, or undefined when the table does not list it. */
 export function instanceTypeCapacity(instanceType: string): InstanceTypeCapacity | undefined {

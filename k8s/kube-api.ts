@@ -6,12 +6,18 @@
  */
 export {
   IntOrString,
+  KubeClusterRole,
+  KubeClusterRoleBinding,
+  KubeConfigMap,
   KubeDeployment,
   KubeHorizontalPodAutoscalerV2,
   KubeIngress,
+  KubeIngressClass,
   KubeNamespace,
   KubeNetworkPolicy,
   KubePodDisruptionBudget,
+  KubeRole,
+  KubeRoleBinding,
   KubeService,
   KubeServiceAccount,
   Quantity,
@@ -26,6 +32,7 @@ export type {
   NetworkPolicyPort,
   PodSpec,
   PodTemplateSpec,
+  PolicyRule,
   Probe,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 

@@ -2,7 +2,9 @@
  * Where each Kubernetes object of an environment is applied, and by whom. Cluster-scoped objects
  * (Namespaces, IngressClasses, ClusterRoles, …) need cluster-wide rights, which only the
  * environment's apply identity has; namespaced objects are applied by the deploy identity, whose EKS
- * access policy is scoped to the service namespaces. The synthesized output keeps them apart:
+ * access policy is scoped to the service namespaces. Objects deploykit installs into system namespaces
+ * (kube-system: the Cluster Autoscaler, the Auto Mode network policy switch) lie outside those
+ * namespaces too, so they go with the cluster-scoped ones. The synthesized output keeps them apart:
  * `kubernetes/cluster.k8s.yaml` and `kubernetes/namespaces/<namespace>.k8s.yaml`.
  */
 
@@ -40,6 +42,19 @@ export function isClusterScoped(obj: unknown): boolean {
   return typeof kind === 'string' && CLUSTER_SCOPED_KINDS.has(kind);
 }
 
+/**
+ * Namespaces Kubernetes, EKS and its add-ons own. The deploy identity cannot write there; objects
+ * deploykit puts there are applied with the cluster-scoped objects by the apply identity.
+ */
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch']);
+
+/** Whether an object belongs to the cluster output: a cluster-scoped kind, or an object in a {@link SYSTEM_NAMESPACES system namespace}. */
+export function isClusterOutput(obj: unknown): boolean {
+  if (isClusterScoped(obj)) return true;
+  const namespace = (obj as ObjectHead | null)?.metadata?.namespace;
+  return typeof namespace === 'string' && SYSTEM_NAMESPACES.has(namespace);
+}
+
 /** File of the cluster-scoped objects, relative to an environment's `kubernetes/` directory. */
 export const CLUSTER_OBJECTS_FILE = 'cluster.k8s.yaml';
 
@@ -50,14 +65,14 @@ export function namespaceObjectsFile(namespace: string): string {
 
 /** Objects grouped by where they are applied, each group in the original (apply) order. */
 export interface ScopedObjects<T> {
-  /** Cluster-scoped objects: applied by the apply identity before the namespaced ones. */
+  /** Cluster-scoped objects and objects in system namespaces: applied by the apply identity before the namespaced ones. */
   readonly cluster: T[];
   /** Namespaced objects by namespace, namespaces in first-appearance order. */
   readonly namespaces: Map<string, T[]>;
 }
 
 /**
- * Splits an environment's objects by scope. A namespaced object without `metadata.namespace` would
+ * Splits an environment's objects by scope ({@link isClusterOutput}). A namespaced object without `metadata.namespace` would
  * land in whatever namespace the kubeconfig names, so it is refused.
  * @throws Error naming the object when a namespaced object has no namespace
  */
@@ -65,7 +80,7 @@ export function splitByScope<T>(objects: readonly T[]): ScopedObjects<T> {
   const cluster: T[] = [];
   const namespaces = new Map<string, T[]>();
   for (const obj of objects) {
-    if (isClusterScoped(obj)) {
+    if (isClusterOutput(obj)) {
       cluster.push(obj);
       continue;
     }

@@ -29,6 +29,7 @@ import {
 import { utilizationMetrics } from '../autoscaling-metrics';
 import { baseEgressRules, serviceEgressRules } from '../egress-rules';
 import { resolveImageTag } from '../image-tag';
+import { ingressClassName } from '../ingress-class';
 import { NamespaceBaseline } from '../namespace-baseline';
 import { podDisruptionBudget } from '../pod-disruption-budget';
 import { SmokeTestNetworkPolicies } from '../smoke-test-network-policies';
@@ -234,18 +235,21 @@ export class WebService extends Construct {
             'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
           }
         : { 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}]' };
+      // With Auto Mode the IngressClass's IngressClassParams fixes the scheme (one class per scheme);
+      // the other annotations are honoured by Auto Mode as by the AWS Load Balancer Controller.
+      const scheme: Record<string, string> = env.cluster.compute === 'auto-mode' ? {} : { 'alb.ingress.kubernetes.io/scheme': ing.scheme };
       this.ingress = typedApiObject(this, 'Ingress', KubeIngress, {
         metadata: {
           ...metadata(svc.name),
           annotations: {
-            'alb.ingress.kubernetes.io/scheme': ing.scheme,
+            ...scheme,
             'alb.ingress.kubernetes.io/target-type': 'ip',
             'alb.ingress.kubernetes.io/healthcheck-path': ing.healthCheckPath ?? svc.health.readinessPath,
             ...tls,
           },
         },
         spec: {
-          ingressClassName: 'alb',
+          ingressClassName: ingressClassName(env, ing.scheme),
           rules: [
             {
               host: ing.host,

@@ -207,7 +207,7 @@ describe('DK-X-009 ApplyingIdentityCoversObjects', () => {
         target: 'Namespace/company-web',
         value: 'AmazonEKSEditPolicy (namespace: company-web)',
         message:
-          'Namespace/company-web is cluster-scoped, so cluster.k8s.yaml applies it as deploykit-company-prod-apply, whose access policies (AmazonEKSEditPolicy (namespace: company-web)) do not include AmazonEKSClusterAdminPolicy at cluster scope',
+          'Namespace/company-web is in the cluster output (cluster-scoped or in a system namespace), so cluster.k8s.yaml applies it as deploykit-company-prod-apply, whose access policies (AmazonEKSEditPolicy (namespace: company-web)) do not include AmazonEKSClusterAdminPolicy at cluster scope',
         file: 'prod/kubernetes/cluster.k8s.yaml',
       },
     ]);

@@ -31,7 +31,7 @@ describe('clusterCapacityIssues', () => {
       {
         path: 'staging.services',
         message:
-          `'resources.requests.cpu' × maximum replicas summed over the services is 11000m (company-web 4 × 250m, company-api 20 × 500m), ` +
+          `'resources.requests.cpu' × maximum replicas summed over the services and the Cluster Autoscaler is 11100m (company-web 4 × 250m, company-api 20 × 500m, cluster-autoscaler 1 × 100m), ` +
           `more than the 6720m allocatable CPU of the node groups at 'maxSize' (general 4 × m6i.large at 1680m); raise maxSize, use larger instance types, or lower maxReplicas or requests`,
       },
     ]);
@@ -45,7 +45,7 @@ describe('clusterCapacityIssues', () => {
       {
         path: 'staging.services',
         message:
-          `'resources.requests.memory' × maximum replicas summed over the services is 37888Mi (company-web 4 × 256Mi, company-api 6 × 6Gi), ` +
+          `'resources.requests.memory' × maximum replicas summed over the services and the Cluster Autoscaler is 38488Mi (company-web 4 × 256Mi, company-api 6 × 6Gi, cluster-autoscaler 1 × 600Mi), ` +
           `more than the 28872Mi allocatable memory of the node groups at 'maxSize' (general 4 × m6i.large at 7218Mi); raise maxSize, use larger instance types, or lower maxReplicas or requests`,
       },
     ]);
@@ -55,7 +55,7 @@ describe('clusterCapacityIssues', () => {
     const env = staging((input) => {
       input.environments[1].services['company-api'] = { autoscaling: null, replicas: 13 };
     });
-    expect(clusterCapacityIssues(env).map((i) => i.message)).toEqual([expect.stringContaining('is 7500m (company-web 4 × 250m, company-api 13 × 500m)')]);
+    expect(clusterCapacityIssues(env).map((i) => i.message)).toEqual([expect.stringContaining('is 7600m (company-web 4 × 250m, company-api 13 × 500m, cluster-autoscaler 1 × 100m)')]);
   });
 
   test('fails when one pod asks for more than the largest node offers', () => {

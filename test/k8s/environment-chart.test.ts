@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { environmentLabels, pruneSelector } from '../../config';
 import { synthesize } from '../../cli/synth';
+import { isClusterOutput } from '../../k8s';
 import { kubernetesText, tempDir } from '../support/synth';
 import { configIssues, containerOf, definitionsWith, environmentOf, find, has, synthEnvironment } from './helpers';
 
@@ -27,7 +28,8 @@ describe('EnvironmentChart', () => {
   test.each(ENVS)('puts each Namespace of %s before every object in it', (envName) => {
     const objects = synthEnvironment(defs, envName);
     objects.forEach((o, i) => {
-      if (o.kind === 'Namespace') return;
+      // Cluster-scoped objects and those in system namespaces (kube-system) need no Namespace of ours.
+      if (o.kind === 'Namespace' || isClusterOutput(o)) return;
       const nsIndex = objects.findIndex((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata.namespace);
       expect(nsIndex).toBeGreaterThanOrEqual(0);
       expect(nsIndex).toBeLessThan(i);

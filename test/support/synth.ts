@@ -2,8 +2,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, defineEnvironments, exampleDefinitions, type ConfigIssue, type Definitions, type EnvironmentDefinition } from '../../config';
+import { ConfigError, cpuMillicores, defineEnvironments, exampleDefinitions, type ConfigIssue, type Definitions, type EnvironmentDefinition } from '../../config';
 import { allocatable, maxReplicasOf, podRequests } from '../../k8s/cluster-capacity';
+import { CLUSTER_AUTOSCALER_RESOURCES } from '../../k8s/constructs/cluster-autoscaler';
 
 /** A fresh, empty temporary directory. */
 export function tempDir(prefix = 'deploykit-test-'): string {
@@ -46,9 +47,10 @@ export function kubernetesText(out: string, env: string): string {
     .join('---\n');
 }
 
-/** CPU (millicores) an environment's services request at their maximum replicas, from its definition. */
+/** CPU (millicores) an environment's services request at their maximum replicas, plus the Cluster Autoscaler with node groups, from its definition. */
 export function cpuAtMaxScale(env: EnvironmentDefinition): number {
-  return env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s).cpuMillicores, 0);
+  const autoscaler = env.cluster.compute === 'node-groups' ? cpuMillicores(CLUSTER_AUTOSCALER_RESOURCES.cpuRequest) : 0;
+  return env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s).cpuMillicores, autoscaler);
 }
 
 /** Allocatable CPU (millicores) of `nodes` nodes of a node group, counting its smallest instance type. */

@@ -1,8 +1,16 @@
 /** Cross-layer rules: each service's Deployment runs its image from the environment's own ECR repository, which Terraform creates. */
-import { namespaceName, registryHost, repositoryName, repositoryUrl } from '../../../config';
+import { namespaceName, registryHost, repositoryName, repositoryUrl, type EnvironmentDefinition } from '../../../config';
+import { CLUSTER_AUTOSCALER_RELEASES, clusterAutoscalerImage } from '../../../k8s/cluster-autoscaler-versions';
 import { containersOf, podTemplateOf, targetOf } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
+import { isClusterComponentObject } from './kubernetes-metadata';
 import { parseImage } from './kubernetes-workloads';
+
+/** The upstream images deploykit pins for its cluster components in this environment (the Cluster Autoscaler of the cluster's minor). */
+function pinnedComponentImages(env: EnvironmentDefinition): string[] {
+  const version = env.cluster.kubernetesVersion;
+  return Object.prototype.hasOwnProperty.call(CLUSTER_AUTOSCALER_RELEASES, version) ? [clusterAutoscalerImage(version)] : [];
+}
 
 export const imageFromOwnRegistry: EnvironmentRule = {
   id: 'DK-X-001',
@@ -10,7 +18,7 @@ export const imageFromOwnRegistry: EnvironmentRule = {
   scope: 'environment',
   severity: 'error',
   layer: 'cross-layer',
-  title: "Each service's Deployment runs the image from the environment's own ECR repository (repositoryUrl)",
+  title: "Each service's Deployment runs the image from the environment's own ECR repository (repositoryUrl); cluster components run only their pinned upstream image",
   fix: "build the image reference with repositoryUrl(env, service) from config/naming.ts; never hard-code another account's registry",
   upstream: [{ tool: 'Polaris', id: 'trusted registries (custom)' }],
   helpUri: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html',
@@ -27,8 +35,11 @@ export const imageFromOwnRegistry: EnvironmentRule = {
       }
     }
     const host = registryHost(env);
+    const pinned = pinnedComponentImages(env);
     for (const d of deployments) {
+      const component = isClusterComponentObject(d);
       for (const c of containersOf(podTemplateOf(d)?.spec ?? {})) {
+        if (component && c.image !== undefined && pinned.includes(c.image)) continue;
         if (c.image && !parseImage(c.image).repository.startsWith(`${host}/`)) {
           yield { target: targetOf(d), value: c.image, message: `container ${c.name} pulls from outside the environment's registry ${host}`, file: kubernetes.fileOf(d) };
         }

@@ -7,7 +7,7 @@
  * policy associations.
  */
 import { ciApplyRoleArn, ciDeployRoleArn } from '../../../config';
-import { CLUSTER_OBJECTS_FILE, isClusterScoped, namespaceObjectsFile } from '../../../k8s/object-scope';
+import { CLUSTER_OBJECTS_FILE, isClusterOutput, namespaceObjectsFile } from '../../../k8s/object-scope';
 import { targetOf } from '../kubernetes-objects';
 import { block, strings, type TerraformConfig } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
@@ -83,7 +83,7 @@ export const applyingIdentityCoversObjects: EnvironmentRule = {
     const clusterFile = `${env.name}/kubernetes/${CLUSTER_OBJECTS_FILE}`;
     const namespaces = new Map<string, number>();
     for (const obj of kubernetes.all()) {
-      if (!isClusterScoped(obj)) {
+      if (!isClusterOutput(obj)) {
         const ns = obj.metadata.namespace ?? 'default';
         namespaces.set(ns, (namespaces.get(ns) ?? 0) + 1);
         continue;
@@ -94,8 +94,8 @@ export const applyingIdentityCoversObjects: EnvironmentRule = {
         target: targetOf(obj),
         value: missingEntry ? 'no aws_eks_access_entry' : describe(applyGrants),
         message: missingEntry
-          ? `${targetOf(obj)} is cluster-scoped and applied by ${roleName(applyRole)}, which has access policy associations but no aws_eks_access_entry`
-          : `${targetOf(obj)} is cluster-scoped, so ${CLUSTER_OBJECTS_FILE} applies it as ${roleName(applyRole)}, whose access policies (${describe(applyGrants)}) do not include ${CLUSTER_ADMIN_ACCESS_POLICY} at cluster scope`,
+          ? `${targetOf(obj)} is in the cluster output and applied by ${roleName(applyRole)}, which has access policy associations but no aws_eks_access_entry`
+          : `${targetOf(obj)} is in the cluster output (cluster-scoped or in a system namespace), so ${CLUSTER_OBJECTS_FILE} applies it as ${roleName(applyRole)}, whose access policies (${describe(applyGrants)}) do not include ${CLUSTER_ADMIN_ACCESS_POLICY} at cluster scope`,
         file: clusterFile,
       };
     }

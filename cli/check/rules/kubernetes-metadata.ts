@@ -1,5 +1,7 @@
 /** Kubernetes rules on object identity: no shared or system namespaces, valid names. */
-import { containersOf, namespaceOf, targetOf, workloadsOf } from '../kubernetes-objects';
+import { CLUSTER_COMPONENT_LABEL, CLUSTER_COMPONENTS } from '../../../config';
+import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP } from '../../../config';
+import { containersOf, namespaceOf, targetOf, workloadsOf, type KubernetesObject } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
 
 /** Namespaces deploykit objects must never be written into. */
@@ -10,6 +12,18 @@ const DNS_1035_LABEL = /^(?=.{1,63}$)[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * Whether a deploykit object may live in a system namespace: an object of a cluster component
+ * deploykit installs there (labelled {@link CLUSTER_COMPONENT_LABEL} with a component of that
+ * namespace), or the Auto Mode network policy switch (`kube-system/amazon-vpc-cni`).
+ */
+export function isClusterComponentObject(obj: KubernetesObject): boolean {
+  const ns = namespaceOf(obj);
+  if (obj.kind === 'ConfigMap' && ns === AUTO_MODE_NETWORK_POLICY_CONFIG_MAP.namespace && obj.metadata.name === AUTO_MODE_NETWORK_POLICY_CONFIG_MAP.name) return true;
+  const component = obj.metadata.labels?.[CLUSTER_COMPONENT_LABEL];
+  return CLUSTER_COMPONENTS.some((c) => c.serviceAccount === component && c.namespace === ns);
+}
+
 /** Kinds whose names must be DNS-1123 labels (or DNS-1035 for Services). */
 const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 
@@ -19,7 +33,7 @@ export const noReservedNamespaces: EnvironmentRule = {
   scope: 'environment',
   severity: 'error',
   layer: 'kubernetes',
-  title: 'No object is written into the default or a system namespace',
+  title: 'No object is written into the default or a system namespace (except the objects of the cluster components deploykit installs there)',
   fix: "give the service its own 'namespace' (default: the service name)",
   upstream: [
     { tool: 'Checkov', id: 'CKV_K8S_21' },
@@ -29,7 +43,7 @@ export const noReservedNamespaces: EnvironmentRule = {
   *check({ kubernetes }) {
     for (const obj of kubernetes.all()) {
       const ns = namespaceOf(obj);
-      if (ns !== undefined && RESERVED_NAMESPACES.includes(ns)) {
+      if (ns !== undefined && RESERVED_NAMESPACES.includes(ns) && !isClusterComponentObject(obj)) {
         yield { target: targetOf(obj), value: ns, message: obj.metadata.namespace ? `the object is in the ${ns} namespace` : 'the object sets no namespace, so it lands in default', file: kubernetes.fileOf(obj) };
       }
       if (obj.kind === 'Namespace' && RESERVED_NAMESPACES.includes(obj.metadata.name ?? '')) {

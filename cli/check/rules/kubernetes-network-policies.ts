@@ -1,6 +1,7 @@
 /** Kubernetes rules on NetworkPolicies: default deny in every namespace, DNS egress still allowed. */
 import { namespaceOf, selects, targetOf, workloadsOf, type KubernetesObject, type LabelSelector } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
+import { isClusterComponentObject, RESERVED_NAMESPACES } from './kubernetes-metadata';
 
 interface PolicyPort {
   readonly protocol?: string;
@@ -35,12 +36,32 @@ function deniesAll(policies: readonly KubernetesObject[], direction: 'Ingress' |
   });
 }
 
-/** Namespaces holding workloads, plus every Namespace object. */
+/**
+ * Namespaces holding workloads, plus every Namespace object. A system namespace holding only the
+ * workloads of deploykit's cluster components is left out: a default-deny policy there would cut off
+ * CoreDNS and the other system pods, so those components carry policies selecting their own pods
+ * ({@link componentPolicies}).
+ */
 function namespacesInUse(objects: Parameters<typeof workloadsOf>[0]): string[] {
   const names = new Set<string>();
   for (const ns of objects.ofKind('Namespace')) if (ns.metadata.name) names.add(ns.metadata.name);
-  for (const { obj } of workloadsOf(objects)) names.add(namespaceOf(obj) ?? 'default');
+  for (const { obj } of workloadsOf(objects)) {
+    const ns = namespaceOf(obj) ?? 'default';
+    if (!(RESERVED_NAMESPACES.includes(ns) && isClusterComponentObject(obj))) names.add(ns);
+  }
   return [...names].sort();
+}
+
+/** Cluster component workloads in system namespaces that no ingress or no egress NetworkPolicy selects. */
+function* componentPolicies(objects: Parameters<typeof workloadsOf>[0]) {
+  const policies = objects.ofKind('NetworkPolicy');
+  for (const { obj, pod } of workloadsOf(objects)) {
+    const ns = namespaceOf(obj) ?? 'default';
+    if (!RESERVED_NAMESPACES.includes(ns) || !isClusterComponentObject(obj)) continue;
+    const applying = policies.filter((p) => namespaceOf(p) === ns && selects(specOf(p).podSelector, pod.labels));
+    const missing = (['Ingress', 'Egress'] as const).filter((d) => !applying.some((p) => directions(specOf(p)).includes(d)));
+    if (missing.length > 0) yield { obj, missing };
+  }
 }
 
 export const defaultDenyPolicy: EnvironmentRule = {
@@ -49,7 +70,7 @@ export const defaultDenyPolicy: EnvironmentRule = {
   scope: 'environment',
   severity: 'error',
   layer: 'kubernetes',
-  title: 'Every namespace has a default-deny NetworkPolicy for ingress and egress',
+  title: 'Every namespace has a default-deny NetworkPolicy for ingress and egress (in a system namespace: policies selecting the cluster component\'s own pods)',
   fix: 'add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules, then allow what each service needs',
   upstream: [{ tool: 'kube-score', id: 'pod-networkpolicy' }, { tool: 'CIS EKS', id: '4.3.2' }],
   helpUri: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
@@ -60,6 +81,9 @@ export const defaultDenyPolicy: EnvironmentRule = {
       const missing = (['Ingress', 'Egress'] as const).filter((d) => !deniesAll(here, d));
       const nsObject = kubernetes.find('Namespace', undefined, ns);
       if (missing.length > 0) yield { target: `Namespace/${ns}`, value: missing.join(', '), message: `no default-deny NetworkPolicy for ${missing.join(' and ')} in namespace ${ns}`, file: nsObject && kubernetes.fileOf(nsObject) };
+    }
+    for (const { obj, missing } of componentPolicies(kubernetes)) {
+      yield { target: targetOf(obj), value: missing.join(', '), message: `no NetworkPolicy restricts ${missing.join(' and ')} of the cluster component's pods in ${namespaceOf(obj)}`, file: kubernetes.fileOf(obj) };
     }
   },
 };

@@ -145,6 +145,14 @@ export const RESOURCE_TYPE_ACTIONS: ResourceTypeActions = {
   ],
   aws_iam_role_policy: ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
   aws_iam_role_policy_attachment: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:ListAttachedRolePolicies'],
+  aws_cloudwatch_metric_alarm: [
+    'cloudwatch:PutMetricAlarm',
+    'cloudwatch:DeleteAlarms',
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:TagResource',
+    'cloudwatch:UntagResource',
+    'cloudwatch:ListTagsForResource',
+  ],
 };
 
 /**

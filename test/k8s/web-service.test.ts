@@ -330,7 +330,7 @@ describe('WebService options', () => {
   test('names the ALB after the environment and service when the environment has alarms, for the 5xx alarm to find it', () => {
     const mutate = (enabled: boolean) => (input: DefinitionsInput) => {
       envInput(input, 'prod').observability = { alarms: { enabled } };
-      input.services[WEB].ingress = { host: 'shop.example.org', scheme: 'internal' };
+      input.services![WEB].ingress = { host: 'shop.example.org', scheme: 'internal' };
     };
     const defs = definitionsWith(mutate(true));
     const expected = loadBalancerName(defs.system, environmentOf(defs, 'prod'), serviceOf(defs, 'prod', WEB));

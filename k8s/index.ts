@@ -1,6 +1,6 @@
 /** Public API of the Kubernetes layer. */
 export { EnvironmentChart, type EnvironmentChartProps } from './environment-chart';
-export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION } from './constructs/web-service';
+export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION, LOAD_BALANCER_NAME_ANNOTATION } from './constructs/web-service';
 export { NamespaceBaseline, type NamespaceBaselineProps, podSecurityLabels, DEFAULT_DENY_POLICY_NAME } from './namespace-baseline';
 export { baseEgressRules, dnsEgressRule, serviceEgressRules, POD_IDENTITY_AGENT_CIDR } from './egress-rules';
 export { SmokeTestNetworkPolicies, type SmokeTestNetworkPoliciesProps, smokeTestPodSelector } from './smoke-test-network-policies';

@@ -177,6 +177,14 @@ function resolveService(name: string, svc: ParsedService): ServiceDefinition {
   return { ...svc, name, replicas: svc.autoscaling ? undefined : (svc.replicas ?? 2) };
 }
 
+const DEFAULT_OBSERVABILITY = definitionsSchema.shape.environments.element.shape.observability.parse(undefined);
+
+/** The observability section with defaults (also for a salvaged environment) and the alarm switch resolved from the tier. */
+function resolveObservability(parsed: ParsedEnvironment['observability'] | undefined, production: boolean): EnvironmentDefinition['observability'] {
+  const observability = parsed ?? DEFAULT_OBSERVABILITY;
+  return { ...observability, alarms: { ...observability.alarms, enabled: observability.alarms.enabled ?? production } };
+}
+
 /** Subnet CIDRs per availability zone, in zone order. */
 export interface SubnetLayout {
   /** Public subnet per zone. */
@@ -221,6 +229,7 @@ function resolveEnvironment(env: ParsedEnvironment, services: ServiceDefinition[
     },
     state: { ...env.state, region: env.state?.region ?? env.region },
     deploy: { approval: env.deploy?.approval ?? (production ? 'manual' : 'automatic'), runner: env.deploy?.runner },
+    observability: resolveObservability(env.observability, production),
     services,
   };
 }

@@ -251,3 +251,44 @@ export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [CLUSTER_AUTOSCAL
 export function clusterComponentRoleArn(system: SystemDefinition, env: EnvironmentDefinition, component: ClusterComponent): string {
   return `arn:aws:iam::${env.account}:role/${clusterComponentRoleName(system, env, component)}`;
 }
+
+/**
+ * The CloudWatch agent of the Amazon CloudWatch Observability EKS add-on (Container Insights): the
+ * add-on runs it (and Fluent Bit) in `amazon-cloudwatch` as ServiceAccount `cloudwatch-agent`.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Observability-EKS-addon.html
+ */
+export const CLOUDWATCH_AGENT: ClusterComponent = { namespace: 'amazon-cloudwatch', serviceAccount: 'cloudwatch-agent' };
+
+/** The Container Insights log groups the CloudWatch Observability add-on writes to, by their last path segment. */
+export const CONTAINER_INSIGHTS_LOG_GROUPS = ['application', 'dataplane', 'host', 'performance'] as const;
+
+/** A Container Insights log group of a cluster: `/aws/containerinsights/<cluster>/<kind>`. */
+export function containerInsightsLogGroupName(system: SystemDefinition, env: EnvironmentDefinition, kind: (typeof CONTAINER_INSIGHTS_LOG_GROUPS)[number]): string {
+  return `/aws/containerinsights/${clusterName(system, env)}/${kind}`;
+}
+
+/**
+ * Name of the ALB the AWS Load Balancer Controller creates for a service's Ingress when the service has
+ * alarms: `<system>-<env>-<service>`, cut to the 32 characters ELB allows (a short hash keeps it unique;
+ * `alb-` goes in front of a name that would start with `internal-`).
+ * The Ingress sets it (`alb.ingress.kubernetes.io/load-balancer-name`) and the 5xx alarm selects the
+ * load balancer by it, since the ALB's ARN exists only after the controller created it.
+ */
+export function loadBalancerName(system: SystemDefinition, env: EnvironmentDefinition, service: ServiceDefinition): string {
+  // ELB refuses names starting with "internal-" (its own prefix for internal load balancers' DNS names).
+  const name = `${stackName(system, env)}-${service.name}`;
+  return truncateName(name.startsWith('internal-') ? `alb-${name}` : name, 32);
+}
+
+/** A container port of a service beyond the main one. */
+export type AdditionalPort = ServiceDefinition['additionalPorts'][number];
+
+/** Whether a port serves metrics: its `metrics` flag, else whether it is named `metrics`. */
+export function isMetricsPort(port: AdditionalPort): boolean {
+  return port.metrics ?? port.name === 'metrics';
+}
+
+/** The metrics ports of a service (reachable only from the monitoring namespace). */
+export function metricsPorts(service: ServiceDefinition): AdditionalPort[] {
+  return service.additionalPorts.filter(isMetricsPort);
+}

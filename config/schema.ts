@@ -53,6 +53,10 @@ export const GITHUB_REPOSITORY_REGEX = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,10
 export const GIT_BRANCH_REGEX = /^(?!.*\.\.)(?!.*\/\/)(?!.*\/$)(?!.*\.lock$)(?!.*\/\.)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
 /** A CI runner label or tag (GitLab `tags`, GitHub `runs-on`): letters, digits and `. _ -`, at most 63 characters. */
 export const RUNNER_LABEL_REGEX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** An SNS topic ARN (alarm actions). */
+export const SNS_TOPIC_ARN_REGEX = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 /** A DNS host name for an Ingress rule. */
 export const HOSTNAME_REGEX = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -212,10 +216,18 @@ function serviceShape() {
         z.strictObject({
           name: pattern(PORT_NAME_REGEX, 'a port name', 'use at most 15 lowercase letters, digits and "-"'),
           containerPort: port(),
+          metrics: z
+            .boolean()
+            .optional()
+            .describe(
+              'Whether the port serves metrics: a metrics port is reachable only from the environment\'s `observability.monitoringNamespace`, never from the sources of the main port. @default - true when the port is named "metrics", else false',
+            ),
         }),
       )
       .default([])
-      .describe('Further named container ports (e.g. metrics). @default []'),
+      .describe(
+        'Further named container ports. Metrics ports (`metrics: true`, or named "metrics") admit only the monitoring namespace; the others admit the same sources as the main port. @default []',
+      ),
     health: z
       .strictObject({
         readinessPath: pattern(HTTP_PATH_REGEX, 'an HTTP path', 'start it with "/"')
@@ -453,6 +465,54 @@ const TIERS = ['development', 'staging', 'production'] as const;
 /** How an environment's cluster gets its nodes (see `cluster.compute`). */
 export const COMPUTE_MODES = ['auto-mode', 'node-groups'] as const;
 
+/** A log retention CloudWatch Logs accepts. */
+const logRetentionDays = (what: string) =>
+  integer(1, 3653, ' (days)').refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    error: (iss) => `(${show(iss.input)}) is not a retention CloudWatch Logs accepts for ${what}; use one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  });
+
+const observabilitySchema = z
+  .strictObject({
+    containerInsights: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Install the Amazon CloudWatch Observability EKS add-on (Container Insights metrics and container logs in CloudWatch), with its own IAM role through EKS Pod Identity. `deploykit check` warns when a production environment turns it off (DK-TF-031). @default true',
+      ),
+    logRetentionDays: logRetentionDays('container logs')
+      .default(90)
+      .describe(
+        'Days the Container Insights log groups (`/aws/containerinsights/<cluster>/application`, `dataplane`, `host`, `performance`) keep logs; deploykit creates them encrypted with the environment\'s logs key. @default 90',
+      ),
+    monitoringNamespace: dnsLabel('namespace')
+      .default('amazon-cloudwatch')
+      .describe(
+        'The only namespace whose pods may reach the services\' metrics ports (NetworkPolicy). The CloudWatch agent runs in "amazon-cloudwatch". @default "amazon-cloudwatch"',
+      ),
+    alarms: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe(
+            'Create CloudWatch alarms per service: container restarts, the HorizontalPodAutoscaler pinned at maxReplicas, and target 5xx responses at the ALB of services with an Ingress. Needs `containerInsights` for the first two. @default - true in production, else false',
+          ),
+        actionsTopicArn: pattern(SNS_TOPIC_ARN_REGEX, 'an SNS topic ARN', 'use arn:aws:sns:<region>:<account>:<topic>')
+          .optional()
+          .describe('SNS topic the alarms notify when they fire and when they recover. @default - no actions (the alarms show in the console only)'),
+        restartThreshold: integer(1, 1000)
+          .default(3)
+          .describe('Container restarts of one pod of a service that raise the restart alarm. @default 3'),
+        target5xxThreshold: integer(1, 1000000)
+          .default(10)
+          .describe('HTTP 5xx responses of a service\'s targets at its ALB within 5 minutes that raise the 5xx alarm. @default 10'),
+      })
+      .default({ restartThreshold: 3, target5xxThreshold: 10 })
+      .describe('CloudWatch alarms per service. @default - on in production, off elsewhere, no actions'),
+  })
+  .default({ containerInsights: true, logRetentionDays: 90, monitoringNamespace: 'amazon-cloudwatch', alarms: { restartThreshold: 3, target5xxThreshold: 10 } })
+  .describe('Metrics, logs and alarms of the workloads. @default - Container Insights on, 90 days of container logs, alarms in production');
+
 const runnerLabel = pattern(RUNNER_LABEL_REGEX, 'a runner label', 'use letters, digits, ".", "_" and "-", at most 63 characters');
 
 const environmentSchema = z.strictObject({
@@ -546,6 +606,7 @@ const environmentSchema = z.strictObject({
         ),
     })
     .default({}),
+  observability: observabilitySchema,
   tags: z
     .record(tagKey, tagValue)
     .default({})
@@ -602,6 +663,7 @@ export type ParsedDefinitions = z.output<typeof definitionsSchema>;
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 export type ParsedService = z.output<typeof serviceSchema>;
 export type ParsedNodeGroup = z.output<typeof nodeGroupSchema>;
+export type ParsedObservability = z.output<typeof observabilitySchema>;
 /** A service catalogue entry as written. */
 export type ServiceInput = z.input<typeof serviceSchema>;
 /** A per-environment service override as written. */

@@ -3,7 +3,7 @@
  * every catalogue service merged with its per-environment changes. The Terraform, Kubernetes and
  * pipeline layers read only these types.
  */
-import type { ParsedDefinitions, ParsedEnvironment, ParsedNodeGroup, ParsedService } from './schema';
+import type { ParsedDefinitions, ParsedEnvironment, ParsedNodeGroup, ParsedObservability, ParsedService } from './schema';
 
 /** How strict an environment is. */
 export type Tier = 'development' | 'staging' | 'production';
@@ -30,7 +30,7 @@ export type ServiceDefinition = Readonly<Omit<ParsedService, 'replicas'>> & {
 
 /** An environment with every default resolved. */
 export type EnvironmentDefinition = Readonly<
-  Omit<ParsedEnvironment, 'tier' | 'network' | 'cluster' | 'deploy' | 'services' | 'state'>
+  Omit<ParsedEnvironment, 'tier' | 'network' | 'cluster' | 'deploy' | 'services' | 'state' | 'observability'>
 > & {
   /** How strict the environment is (resolved from the name when not set). */
   readonly tier: Tier;
@@ -76,6 +76,13 @@ export type EnvironmentDefinition = Readonly<
   };
   /** Services the environment runs, in definition order. */
   readonly services: readonly ServiceDefinition[];
+  /** Metrics, logs and alarms of the workloads, with the alarm switch resolved from the tier. */
+  readonly observability: Readonly<Omit<ParsedObservability, 'alarms'>> & {
+    readonly alarms: Readonly<ParsedObservability['alarms']> & {
+      /** Whether the per-service alarms exist (resolved: true in production unless set). */
+      readonly enabled: boolean;
+    };
+  };
 };
 
 /** The whole, resolved definition set. */

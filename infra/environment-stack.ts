@@ -3,7 +3,7 @@
  * The stack only composes constructs; resource logic lives in `constructs/`.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, S3Backend, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
@@ -13,8 +13,12 @@ import {
   ciApplyRoleArn,
   ciDeployRoleArn,
   ciRoleArn,
+  CLOUDWATCH_AGENT,
+  CONTAINER_INSIGHTS_LOG_GROUPS,
   clusterComponentRoleName,
   clusterName,
+  containerInsightsLogGroupName,
+  loadBalancerName,
   permissionsBoundaryArn,
   promotionTargets,
   namespaceName,
@@ -28,10 +32,12 @@ import {
 } from '../config';
 import { CiClusterAccess } from './constructs/ci-cluster-access';
 import { ClusterAutoscalerIdentity } from './constructs/cluster-autoscaler-identity';
+import { ClusterObservability } from './constructs/cluster-observability';
 import { EcrRepository } from './constructs/ecr-repository';
 import { EksCluster } from './constructs/eks-cluster';
 import { EncryptionKey } from './constructs/encryption-key';
 import { Network } from './constructs/network';
+import { ServiceAlarms } from './constructs/service-alarms';
 import { WorkloadIdentity } from './constructs/workload-identity';
 import { PermissionsBoundaryAspect } from './permissions-boundary-aspect';
 import { sidFrom } from './policy-statement';
@@ -61,6 +67,10 @@ export class EnvironmentStack extends TerraformStack {
    * `deploykit bootstrap`); undefined when `ci` configures neither GitLab nor GitHub.
    */
   public readonly ciAccess: CiClusterAccess | undefined;
+  /** Container Insights (the CloudWatch Observability add-on); undefined when `observability.containerInsights` is false. */
+  public readonly observability: ClusterObservability | undefined;
+  /** CloudWatch alarms by service name; empty when `observability.alarms.enabled` is false. */
+  public readonly serviceAlarms: ReadonlyMap<string, ServiceAlarms>;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
@@ -122,8 +132,9 @@ export class EnvironmentStack extends TerraformStack {
     for (const cidr of env.deploy.runner?.networks ?? []) {
       this.cluster.allowApiAccessFrom(cidr, `Kubernetes API from the CI runners of ${name} (deploy.runner.networks)`);
     }
+    const nodeGroups: ITerraformDependable[] = [];
     for (const ng of env.cluster.nodeGroups) {
-      this.cluster.addNodeGroup({
+      const nodeGroup = this.cluster.addNodeGroup({
         nodeGroupName: ng.name,
         instanceTypes: ng.instanceTypes,
         capacityType: ng.capacityType,
@@ -136,6 +147,7 @@ export class EnvironmentStack extends TerraformStack {
         labels: ng.labels,
         taints: ng.taints,
       });
+      nodeGroups.push(nodeGroup.resource);
     }
     // Node groups grow and shrink through the Cluster Autoscaler the Kubernetes layer installs; its
     // pods get this role through EKS Pod Identity.
@@ -195,6 +207,45 @@ export class EnvironmentStack extends TerraformStack {
     // The release-tag environments after this one (usually in other accounts) promote this environment's verified images.
     const promotedTo = promotionTargets(definitions, env).map((target) => ciDeployRoleArn(system, target));
     if (promotedTo.length > 0) for (const repository of repositories.values()) repository.allowPull(promotedTo);
+
+    const observability = env.observability;
+    const podIdentityAgent = this.cluster.addons['eks-pod-identity-agent'];
+    this.observability = observability.containerInsights
+      ? new ClusterObservability(this, 'Observability', {
+          clusterName: this.cluster.clusterName,
+          clusterArn: this.cluster.clusterArn,
+          account: env.account,
+          roleName: clusterComponentRoleName(system, env, CLOUDWATCH_AGENT),
+          agent: CLOUDWATCH_AGENT,
+          logGroupNames: Object.fromEntries(
+            CONTAINER_INSIGHTS_LOG_GROUPS.map((kind) => [kind, containerInsightsLogGroupName(system, env, kind)]),
+          ) as Record<(typeof CONTAINER_INSIGHTS_LOG_GROUPS)[number], string>,
+          logRetentionDays: observability.logRetentionDays,
+          logEncryptionKey: logsKey,
+          dependsOn: [...nodeGroups, ...(podIdentityAgent ? [podIdentityAgent] : [])],
+        })
+      : undefined;
+    const alarms = new Map<string, ServiceAlarms>();
+    if (observability.alarms.enabled) {
+      for (const service of env.services) {
+        alarms.set(
+          service.name,
+          new ServiceAlarms(this, `Alarms${sidFrom(service.name)}`, {
+            alarmNamePrefix: `${name}-${service.name}`,
+            clusterName: cluster,
+            namespace: namespaceName(service),
+            workloadName: service.name,
+            restartThreshold: observability.alarms.restartThreshold,
+            maxReplicas: service.autoscaling?.maxReplicas,
+            loadBalancerName: service.ingress ? loadBalancerName(system, env, service) : undefined,
+            target5xxThreshold: observability.alarms.target5xxThreshold,
+            actionsTopicArn: observability.alarms.actionsTopicArn,
+            tags: { service: service.name },
+          }),
+        );
+      }
+    }
+    this.serviceAlarms = alarms;
 
     const ci = definitions.ci;
     this.ciAccess =

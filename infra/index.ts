@@ -1,6 +1,8 @@
 /** Public API of the Terraform layer: the environment stack, the account bootstrap stack and the constructs they compose. */
 export { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 export * from './constructs/ci-cluster-access';
+export * from './constructs/cluster-observability';
+export * from './constructs/service-alarms';
 export { PermissionsBoundaryAspect } from './permissions-boundary-aspect';
 export * from './bootstrap/apply-permissions';
 export * from './bootstrap/apply-role-policy';

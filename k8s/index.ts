@@ -1,6 +1,6 @@
 /** Public API of the Kubernetes layer. */
 export { EnvironmentChart, type EnvironmentChartProps } from './environment-chart';
-export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION } from './constructs/web-service';
+export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION, LOAD_BALANCER_NAME_ANNOTATION } from './constructs/web-service';
 export {
   ClusterAutoscaler,
   type ClusterAutoscalerProps,

@@ -93,7 +93,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
   const { system, environment: env, service: svc, imageTag } = props;
   const selector = selectorLabels(env, svc);
   const portName = props.portName ?? HTTP_PORT_NAME;
-  const ports = [{ name: portName, containerPort: svc.containerPort }, ...svc.additionalPorts];
+  const ports = [{ name: portName, containerPort: svc.containerPort }, ...svc.additionalPorts.map((p) => ({ name: p.name, containerPort: p.containerPort }))];
   const preStopSeconds = preStopSleepSeconds(props);
   return {
     metadata: { labels: { ...(props.labels ?? workloadLabels(system, env, svc, imageTag)) } },

@@ -149,6 +149,14 @@ export const RESOURCE_TYPE_ACTIONS: ResourceTypeActions = {
   aws_iam_role_policy_attachment: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:ListAttachedRolePolicies'],
   // The Cluster Autoscaler's node-template tags on a managed node group's Auto Scaling group.
   aws_autoscaling_group_tag: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:DescribeTags', 'autoscaling:DescribeAutoScalingGroups'],
+  aws_cloudwatch_metric_alarm: [
+    'cloudwatch:PutMetricAlarm',
+    'cloudwatch:DeleteAlarms',
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:TagResource',
+    'cloudwatch:UntagResource',
+    'cloudwatch:ListTagsForResource',
+  ],
 };
 
 /**

@@ -9,7 +9,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import type { IPolicyHolder, PolicyStatement } from '../policy-statement';
 import { InlinePolicy } from '../private/inline-policy';
-import { trustPolicy } from '../private/trust-policy';
+import { podIdentityTrustPolicy } from '../private/trust-policy';
 
 /** Props of {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -55,22 +55,7 @@ export class WorkloadIdentity extends Construct implements IPolicyHolder {
     this.resource = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: `Pods of ServiceAccount ${props.namespace}/${props.serviceAccount} (EKS Pod Identity)`,
-      assumeRolePolicy: trustPolicy([
-        {
-          sid: 'EksPodIdentity',
-          principal: { Service: 'pods.eks.amazonaws.com' },
-          actions: ['sts:AssumeRole', 'sts:TagSession'],
-          conditions: {
-            StringEquals: {
-              'aws:SourceAccount': props.account,
-              'aws:RequestTag/eks-cluster-arn': props.clusterArn,
-              'aws:RequestTag/kubernetes-namespace': props.namespace,
-              'aws:RequestTag/kubernetes-service-account': props.serviceAccount,
-            },
-            ArnEquals: { 'aws:SourceArn': props.clusterArn },
-          },
-        },
-      ]),
+      assumeRolePolicy: podIdentityTrustPolicy(props),
       tags: { ...(props.tags ?? {}) },
     });
     this.roleArn = this.resource.arn;

@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import {
   ConfigError,
   imageReference,
+  isMetricsPort,
+  loadBalancerName,
   namespaceName,
   serviceAccountName,
   SERVICE_ACCOUNT_ROLE_ANNOTATION,
@@ -44,6 +46,9 @@ import { webServiceInvariantErrors } from '../private/web-service-invariants';
 
 /** Annotation on the ServiceAccount naming the IAM role its pods receive through EKS Pod Identity. */
 export const IAM_ROLE_ARN_ANNOTATION = SERVICE_ACCOUNT_ROLE_ANNOTATION;
+
+/** Ingress annotation naming the ALB the AWS Load Balancer Controller creates. */
+export const LOAD_BALANCER_NAME_ANNOTATION = 'alb.ingress.kubernetes.io/load-balancer-name';
 
 /** Props of {@link WebService}. */
 export interface WebServiceProps {
@@ -85,8 +90,13 @@ export class WebService extends Construct {
   readonly defaultDenyPolicy?: ApiObject;
   /** The ServiceAccount the pods run as. */
   readonly serviceAccount: ApiObject;
-  /** Allows ingress to the service's ports. */
+  /** Allows ingress to the service's main port and its other non-metrics ports. */
   readonly ingressPolicy: ApiObject;
+  /**
+   * Allows ingress to the service's metrics ports from the monitoring namespace only; undefined
+   * without metrics ports.
+   */
+  readonly metricsPolicy?: ApiObject;
   /** Allows egress to DNS and the service's destinations. */
   readonly egressPolicy: ApiObject;
   /** Lets the pipeline's smoke-test pods reach the service's pods on the container port (and DNS). */
@@ -138,7 +148,9 @@ export class WebService extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const ports = [{ name: HTTP_PORT_NAME, containerPort: svc.containerPort }, ...svc.additionalPorts];
+    // Metrics ports admit only the monitoring namespace; the other ports admit the main port's sources.
+    const ports = [{ name: HTTP_PORT_NAME, containerPort: svc.containerPort }, ...svc.additionalPorts.filter((p) => !isMetricsPort(p))];
+    const metricsPorts = svc.additionalPorts.filter(isMetricsPort);
     const ingressFrom: NetworkPolicyPeer[] = [
       { podSelector: {} },
       ...svc.ingressFromNamespaces.map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })),
@@ -152,6 +164,21 @@ export class WebService extends Construct {
         ingress: [{ from: ingressFrom, ports: ports.map((p) => ({ protocol: 'TCP', port: IntOrString.fromNumber(p.containerPort) })) }],
       },
     });
+    if (metricsPorts.length > 0) {
+      this.metricsPolicy = typedApiObject(this, 'AllowMetrics', KubeNetworkPolicy, {
+        metadata: metadata(`${svc.name}-allow-metrics`),
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': env.observability.monitoringNamespace } } }],
+              ports: metricsPorts.map((p) => ({ protocol: 'TCP', port: IntOrString.fromNumber(p.containerPort) })),
+            },
+          ],
+        },
+      });
+    }
     this.egressPolicy = typedApiObject(this, 'AllowEgress', KubeNetworkPolicy, {
       metadata: metadata(`${svc.name}-allow-egress`),
       spec: { podSelector: { matchLabels: selector }, policyTypes: ['Egress'], egress: [...baseEgressRules(), ...serviceEgressRules(svc)] },
@@ -245,6 +272,8 @@ export class WebService extends Construct {
             ...scheme,
             'alb.ingress.kubernetes.io/target-type': 'ip',
             'alb.ingress.kubernetes.io/healthcheck-path': ing.healthCheckPath ?? svc.health.readinessPath,
+            // The 5xx alarm finds the ALB by this name (its ARN exists only once the controller created it).
+            ...(env.observability.alarms.enabled ? { [LOAD_BALANCER_NAME_ANNOTATION]: loadBalancerName(system, env, svc) } : {}),
             ...tls,
           },
         },

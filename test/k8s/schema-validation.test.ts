@@ -25,6 +25,24 @@ describe('Kubernetes OpenAPI schema validation', () => {
     for (const obj of objects) expect(() => validate(obj)).not.toThrow();
   });
 
+  test('the metrics policy and the Ingress named for the 5xx alarm validate too', () => {
+    const objects = synthEnvironment(
+      definitionsWith((input) => {
+        const staging = input.environments.find((e: { name: string }) => e.name === 'staging');
+        staging.observability = { monitoringNamespace: 'observability', alarms: { enabled: true } };
+        staging.services['company-web'] = { ingress: { host: 'web.internal.example.com' } };
+        input.services['company-web'].additionalPorts = [{ name: 'prom', containerPort: 9100, metrics: true }];
+      }),
+      'staging',
+    );
+    const metrics = find(objects, 'NetworkPolicy', 'company-web-allow-metrics');
+    expect(find(objects, 'Ingress', 'company-web').metadata.annotations).toHaveProperty(['alb.ingress.kubernetes.io/load-balancer-name']);
+    for (const obj of [metrics, find(objects, 'Ingress', 'company-web'), find(objects, 'Deployment', 'company-web')]) expect(() => validate(obj)).not.toThrow();
+    // kubernetes-models allows unknown fields: pin the whole rule so a stray field fails here.
+    expect(Object.keys(metrics.spec.ingress[0]).sort()).toEqual(['from', 'ports']);
+    expect(metrics.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);
+  });
+
   test('rejects an object with a wrong type, so the check is real', () => {
     const deployment = find(synthEnvironment(defs, 'prod'), 'Deployment', 'company-web');
     deployment.spec.replicas = 'three';

@@ -1,10 +1,13 @@
 import { JsonPatch } from 'cdk8s';
 import { IAM_ROLE_ARN_ANNOTATION } from '../../k8s';
-import { repositoryUrl } from '../../config';
+import { LOAD_BALANCER_NAME_ANNOTATION } from '../../k8s/constructs/web-service';
+import { loadBalancerName, repositoryUrl, type DefinitionsInput, type EnvironmentInput } from '../../config';
 import { configIssues, containerOf, definitionsWith, environmentOf, find, has, serviceOf, webService } from './helpers';
 
 const WEB = 'company-web';
 const API = 'company-api';
+/** The input of one environment of the example, to change in a fixture. */
+const envInput = (input: DefinitionsInput, name: string): EnvironmentInput => input.environments.find((e) => e.name === name)!;
 const SELECTOR = { 'app.kubernetes.io/name': WEB, 'app.kubernetes.io/instance': 'company-web-staging' };
 
 describe('WebService defaults (staging company-web)', () => {
@@ -247,7 +250,7 @@ describe('WebService options', () => {
   });
 
   test('creates an HTTPS ALB Ingress with redirect and lets the VPC reach the pods when a certificate is set', () => {
-    const objects = webService({ env: 'prod' }).objects();
+    const objects = webService({ env: 'prod', mutate: (input) => (envInput(input, 'prod').observability = { alarms: { enabled: false } }) }).objects();
     const ingress = find(objects, 'Ingress', WEB);
     expect(ingress.spec).toEqual({
       ingressClassName: 'alb',
@@ -324,16 +327,62 @@ describe('WebService options', () => {
     expect(find(none, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from).toEqual([{ podSelector: {} }]);
   });
 
-  test('declares additionalPorts on the container and opens them in the ingress policy', () => {
-    const objects = webService({ service: API }).objects();
-    expect(containerOf(find(objects, 'Deployment', API)).ports).toEqual([
+  test('names the ALB after the environment and service when the environment has alarms, for the 5xx alarm to find it', () => {
+    const mutate = (enabled: boolean) => (input: DefinitionsInput) => {
+      envInput(input, 'prod').observability = { alarms: { enabled } };
+      input.services![WEB].ingress = { host: 'shop.example.org', scheme: 'internal' };
+    };
+    const defs = definitionsWith(mutate(true));
+    const expected = loadBalancerName(defs.system, environmentOf(defs, 'prod'), serviceOf(defs, 'prod', WEB));
+    expect(expected).toBe(`${defs.system.name}-prod-${WEB}`);
+    const annotations = find(webService({ env: 'prod', mutate: mutate(true) }).objects(), 'Ingress', WEB).metadata.annotations;
+    expect(annotations[LOAD_BALANCER_NAME_ANNOTATION]).toBe(expected);
+    const off = find(webService({ env: 'prod', mutate: mutate(false) }).objects(), 'Ingress', WEB).metadata.annotations;
+    expect(off).not.toHaveProperty([LOAD_BALANCER_NAME_ANNOTATION]);
+  });
+
+  test('declares every additional port on the container, opens the others with the main port and metrics ports only to the monitoring namespace', () => {
+    const objects = webService({
+      mutate: (input) => {
+        input.services[WEB].additionalPorts = [
+          { name: 'admin', containerPort: 8081 },
+          { name: 'metrics', containerPort: 9090 },
+          { name: 'prom', containerPort: 9100, metrics: true },
+          { name: 'metrics-off', containerPort: 9200, metrics: false },
+        ];
+        envInput(input, 'staging').observability = { monitoringNamespace: 'observability' };
+      },
+    }).objects();
+    expect(containerOf(find(objects, 'Deployment', WEB)).ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'admin', containerPort: 8081, protocol: 'TCP' },
       { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+      { name: 'prom', containerPort: 9100, protocol: 'TCP' },
+      { name: 'metrics-off', containerPort: 9200, protocol: 'TCP' },
     ]);
-    expect(find(objects, 'NetworkPolicy', 'company-api-allow-ingress').spec.ingress[0].ports).toEqual([
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].ports).toEqual([
       { protocol: 'TCP', port: 8080 },
-      { protocol: 'TCP', port: 9090 },
+      { protocol: 'TCP', port: 8081 },
+      { protocol: 'TCP', port: 9200 },
     ]);
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-metrics').spec).toEqual({
+      podSelector: { matchLabels: SELECTOR },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+          ports: [
+            { protocol: 'TCP', port: 9090 },
+            { protocol: 'TCP', port: 9100 },
+          ],
+        },
+      ],
+    });
+  });
+
+  test('creates no metrics policy for a service without metrics ports', () => {
+    const objects = webService({ mutate: (input) => (input.services[WEB].additionalPorts = [{ name: 'admin', containerPort: 8081 }]) }).objects();
+    expect(has(objects, 'NetworkPolicy', 'company-web-allow-metrics')).toBe(false);
   });
 
   test('runs the image tag override and labels the version with it', () => {

@@ -39,7 +39,6 @@ export const exampleDefinitions = {
       autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
       env: { LOG_LEVEL: 'info', API_URL: 'http://company-api.company-api.svc.cluster.local' },
       egress: [{ cidr: '10.0.0.0/8', ports: [8080], description: 'company-api pods (NetworkPolicy sees the container port)' }],
-      ingressFromNamespaces: ['ingress-nginx'],
     },
     'company-api': {
       image: { tag: '2.0.7' },
@@ -67,6 +66,8 @@ export const exampleDefinitions = {
         endpointAccess: 'public-and-private',
         publicAccessCidrs: [OFFICE_CIDR],
         admins: ['arn:aws:iam::111111111111:role/platform-admin'],
+        // Managed node groups, grown and shrunk by the Cluster Autoscaler deploykit installs.
+        compute: 'node-groups',
         nodeGroups: {
           general: { instanceTypes: ['t3.large'], minSize: 1, desiredSize: 2, maxSize: 3 },
         },
@@ -89,9 +90,8 @@ export const exampleDefinitions = {
         endpointAccess: 'public-and-private',
         publicAccessCidrs: [OFFICE_CIDR],
         admins: ['arn:aws:iam::222222222222:role/platform-admin'],
-        nodeGroups: {
-          general: { instanceTypes: ['m6i.large'], minSize: 2, desiredSize: 2, maxSize: 4 },
-        },
+        // EKS Auto Mode: nodes come and go with the pods; the ALB controller is built in (docs/adr/0006-compute-mode.md).
+        compute: 'auto-mode',
       },
       state: { bucket: 'company-terraform-state-222222222222' },
       deploy: { approval: 'automatic', runner: runnersOf('staging', '10.20.200.0/24') },
@@ -110,9 +110,8 @@ export const exampleDefinitions = {
         kubernetesVersion: '1.35',
         endpointAccess: 'private',
         admins: ['arn:aws:iam::333333333333:role/platform-admin'],
-        nodeGroups: {
-          general: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 3, desiredSize: 3, maxSize: 9 },
-        },
+        // EKS Auto Mode: nodes come and go with the pods; the ALB controller is built in (docs/adr/0006-compute-mode.md).
+        compute: 'auto-mode',
       },
       state: { bucket: 'company-terraform-state-333333333333' },
       deploy: { approval: 'manual', runner: runnersOf('prod', '10.30.200.0/24') },

@@ -27,6 +27,8 @@ export type {
   PodSpec,
   PodTemplateSpec,
   Probe,
+  Volume,
+  VolumeMount,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 
 import { ApiObject } from 'cdk8s';

@@ -8,7 +8,7 @@ import { formatCidr, parseCidr, subnet } from './cidr';
 import { ConfigError } from './config-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
 import { reservedKeyIssues } from './input-keys';
-import { secretValueIssues } from './secret-values';
+import { redactSecretValues, secretValueIssues } from './secret-values';
 import { clusterIssues, crossEnvironmentIssues, networkIssues, promotionIssues, regionIssues, runnerIssues, runnerNetworkIssues, secretReferenceIssues, serviceIssues, type RawIssue } from './rules';
 import {
   definitionsSchema,
@@ -129,7 +129,8 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
     })),
   );
 
-  if (issues.length > 0 || !root.success) throw new ConfigError(issues);
+  // No message may print a secret the definitions hold, whichever rule refused its field.
+  if (issues.length > 0 || !root.success) throw new ConfigError(redactSecretValues(issues, input));
   return { system: root.data.system, ci: root.data.ci, catalogue, environments };
 }
 

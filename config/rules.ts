@@ -272,7 +272,7 @@ export function secretReferenceIssues(env: EnvironmentDefinition, at: (string | 
           path,
           message: `'arn' (${show(arn)}) is in partition ${show(parts.partition)}, but the environment's region ${show(env.region)} is in ${show(partition)}; use the ARN of a secret in the environment's partition`,
         });
-      } else if (parts.region !== env.region) {
+      } else if (parts.region !== env.region && AWS_REGIONS.includes(env.region)) {
         issues.push({
           path,
           message: `'arn' (${show(arn)}) is in region ${show(parts.region)}, not the environment's region ${show(env.region)}, where the CSI driver's AWS provider fetches; replicate the secret to ${env.region} and use that replica's ARN`,

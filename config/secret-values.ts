@@ -11,6 +11,7 @@
  * Each hit is reported with its field path and a masked excerpt; the secret itself never appears in
  * a message.
  */
+import { show, type ConfigIssue } from './issue-format';
 import type { RawIssue } from './rules';
 
 /** What a secret-looking value was taken for. */
@@ -79,24 +80,73 @@ function mask(secret: string, head: number, tail: number): string {
   return `${secret.slice(0, head)}…${secret.slice(secret.length - tail)}`;
 }
 
-/** The secret-looking parts of one string, in the order of the classes above. */
-export function secretValueHits(value: string): SecretValueHit[] {
-  const hits: SecretValueHit[] = [];
-  for (const m of value.matchAll(ACCESS_KEY_ID)) hits.push({ kind: 'aws-access-key-id', masked: mask(m[0], 4, 3) });
-  for (const m of value.matchAll(PRIVATE_KEY)) hits.push({ kind: 'private-key', masked: `-----BEGIN ${m[1]}PRIVATE KEY-----` });
+/** A hit with the text that must not be shown (the key, the block, the password, the token). */
+interface SecretPart extends SecretValueHit {
+  readonly secret: string;
+}
+
+function secretParts(value: string): SecretPart[] {
+  const hits: SecretPart[] = [];
+  for (const m of value.matchAll(ACCESS_KEY_ID)) hits.push({ kind: 'aws-access-key-id', masked: mask(m[0], 4, 3), secret: m[0] });
+  for (const m of value.matchAll(PRIVATE_KEY)) {
+    // The whole value from the header on is key material.
+    hits.push({ kind: 'private-key', masked: `-----BEGIN ${m[1]}PRIVATE KEY-----`, secret: value.slice((m.index ?? 0) + m[0].length) });
+  }
   for (const m of value.matchAll(URL_PASSWORD)) {
     const [, scheme, user, password, host] = m;
     if (VARIABLE_REFERENCE.test(password)) continue;
-    hits.push({ kind: 'url-password', masked: `${scheme}://${user}:****@${host}` });
+    hits.push({ kind: 'url-password', masked: `${scheme}://${user}:****@${host}`, secret: password });
   }
   if (!ARN.test(value)) {
     // Access key ids are reported as such, not again as random tokens.
     const rest = value.replace(ACCESS_KEY_ID, ' ');
     for (const m of rest.matchAll(BASE64_RUN)) {
-      if (isHighEntropyToken(m[0])) hits.push({ kind: 'high-entropy-token', masked: `${mask(m[0], 3, 2)} (${m[0].length} characters)` });
+      if (isHighEntropyToken(m[0])) hits.push({ kind: 'high-entropy-token', masked: `${mask(m[0], 3, 2)} (${m[0].length} characters)`, secret: m[0] });
     }
   }
   return hits;
+}
+
+/** The secret-looking parts of one string, in the order of the classes above. */
+export function secretValueHits(value: string): SecretValueHit[] {
+  return secretParts(value).map(({ kind, masked }) => ({ kind, masked }));
+}
+
+/**
+ * Issues with every secret-looking value of `input` masked: other rules show the value they refuse
+ * (`'team' ("…") is not a Kubernetes label value`), which must not print a secret either.
+ */
+export function redactSecretValues(issues: readonly ConfigIssue[], input: unknown): ConfigIssue[] {
+  const replacements: [string, string][] = [];
+  walkStrings(input, [], (value) => {
+    const parts = secretParts(value);
+    if (parts.length === 0) return;
+    const masked = parts.map((p) => p.masked).join(', ');
+    replacements.push([show(value), `(a value holding ${masked})`]);
+    for (const p of parts) if (p.secret.trim().length >= 4) replacements.push([p.secret, p.masked]);
+  });
+  if (replacements.length === 0) return [...issues];
+  return issues.map((issue) => ({
+    ...issue,
+    message: replacements.reduce((text, [secret, masked]) => text.split(secret).join(masked), issue.message),
+  }));
+}
+
+/** Calls `visit` with every string of `input` (objects, lists; not keys) and its path. */
+function walkStrings(input: unknown, path: (string | number)[], visit: (value: string, path: (string | number)[]) => void, seen = new Set<object>()): void {
+  if (typeof input === 'string') {
+    visit(input, path);
+    return;
+  }
+  if (typeof input !== 'object' || input === null || seen.has(input)) return;
+  seen.add(input);
+  if (Array.isArray(input)) {
+    input.forEach((item, i) => walkStrings(item, [...path, i], visit, seen));
+    return;
+  }
+  for (const [key, child] of Object.entries(input)) {
+    if (!SKIPPED_KEYS.has(key)) walkStrings(child, [...path, key], visit, seen);
+  }
 }
 
 const WHAT: Record<SecretValueKind, string> = {
@@ -124,29 +174,14 @@ const SKIPPED_KEYS: ReadonlySet<string> = new Set(['$schema']);
  */
 export function secretValueIssues(input: unknown): RawIssue[] {
   const issues: RawIssue[] = [];
-  const seen = new Set<object>();
-  const walk = (value: unknown, path: (string | number)[]) => {
-    if (typeof value === 'string') {
-      if (path.length === 0) return;
-      const last = path[path.length - 1];
-      const parent = typeof last === 'number' ? path.slice(0, -2) : path.slice(0, -1);
-      const field = typeof last === 'number' ? `${String(path[path.length - 2])}[${last}]` : String(last);
-      for (const hit of secretValueHits(value)) {
-        issues.push({ path: parent, message: `'${field}' (${hit.masked}) contains ${WHAT[hit.kind]}; ${FIX[hit.kind]}` });
-      }
-      return;
+  walkStrings(input, [], (value, path) => {
+    if (path.length === 0) return;
+    const last = path[path.length - 1];
+    const parent = typeof last === 'number' ? path.slice(0, -2) : path.slice(0, -1);
+    const field = typeof last === 'number' ? `${String(path[path.length - 2])}[${last}]` : String(last);
+    for (const hit of secretParts(value)) {
+      issues.push({ path: parent, message: `'${field}' (${hit.masked}) contains ${WHAT[hit.kind]}; ${FIX[hit.kind]}` });
     }
-    if (typeof value !== 'object' || value === null || seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...path, i]));
-      return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-      if (SKIPPED_KEYS.has(key)) continue;
-      walk(child, [...path, key]);
-    }
-  };
-  walk(input, []);
+  });
   return issues;
 }

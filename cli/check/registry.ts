@@ -28,6 +28,7 @@ export function builtInRules(): readonly Rule[] {
     ...require('./rules/cross-layer-identity').CROSS_LAYER_IDENTITY_RULES,
     ...require('./rules/cross-layer-cluster').CROSS_LAYER_CLUSTER_RULES,
     ...require('./rules/cross-layer-kubernetes-access').CROSS_LAYER_KUBERNETES_ACCESS_RULES,
+    ...require('./rules/cross-layer-secrets').CROSS_LAYER_SECRET_RULES,
   ];
   const order = (id: string) => {
     const [, layer, n] = /^DK-([A-Z0-9]+)-(\d+)$/.exec(id) ?? [];

@@ -8,7 +8,8 @@ import { formatCidr, parseCidr, subnet } from './cidr';
 import { ConfigError } from './config-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
 import { reservedKeyIssues } from './input-keys';
-import { clusterIssues, crossEnvironmentIssues, networkIssues, promotionIssues, regionIssues, runnerIssues, runnerNetworkIssues, serviceIssues, type RawIssue } from './rules';
+import { redactSecretValues, secretValueIssues } from './secret-values';
+import { clusterIssues, crossEnvironmentIssues, networkIssues, promotionIssues, regionIssues, runnerIssues, runnerNetworkIssues, secretReferenceIssues, serviceIssues, type RawIssue } from './rules';
 import {
   definitionsSchema,
   serviceNameSchema,
@@ -50,6 +51,8 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
   const addRaw = (list: RawIssue[]) => list.forEach((r) => issues.push(...toConfigIssue(customIssue(r), envNames)));
 
   addRaw(reservedKeyIssues(input));
+  // Secrets written as values (whatever the field is called), masked in the messages.
+  addRaw(secretValueIssues(input));
   const root = rootSchema.safeParse(input, PARSE);
   if (!root.success) add(root.error.issues);
 
@@ -100,6 +103,7 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
         ...networkIssues(env, at),
         ...clusterIssues(env, at),
         ...serviceIssues(env, at),
+        ...secretReferenceIssues(env, at),
         ...runnerIssues(env, root.data?.ci, at),
         ...runnerNetworkIssues(env, root.data?.ci, at),
       ]);
@@ -125,7 +129,8 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
     })),
   );
 
-  if (issues.length > 0 || !root.success) throw new ConfigError(issues);
+  // No message may print a secret the definitions hold, whichever rule refused its field.
+  if (issues.length > 0 || !root.success) throw new ConfigError(redactSecretValues(issues, input));
   return { system: root.data.system, ci: root.data.ci, catalogue, environments };
 }
 

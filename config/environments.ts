@@ -21,6 +21,15 @@ function runnersOf(env: string, network: string) {
   return { gitlabTags: [`deploykit-${env}`], githubLabels: ['self-hosted', `deploykit-${env}`], networks: [network] };
 }
 
+/**
+ * company-api's database password: the `password` key of a JSON secret in AWS Secrets Manager in the
+ * environment's own account (a placeholder ARN: put your secret's full ARN, suffix included, here).
+ * The CSI driver delivers it as the DATABASE_PASSWORD variable; the workload role may read exactly it.
+ */
+function databasePassword(account: string) {
+  return { DATABASE_PASSWORD: { secretsManager: { arn: `arn:aws:secretsmanager:ap-east-1:${account}:secret:company-api/database-Q1w2E3`, key: 'password' } } };
+}
+
 /** The built-in example definitions (input shape). */
 export const exampleDefinitions = {
   system: { name: 'company' },
@@ -49,7 +58,6 @@ export const exampleDefinitions = {
       resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 50, targetMemoryUtilizationPercent: 75 },
       env: { LOG_LEVEL: 'info' },
-      secretEnv: { DATABASE_PASSWORD: { secretName: 'company-api-db', key: 'password' } },
       egress: [{ cidr: '10.0.0.0/8', ports: [5432], description: 'PostgreSQL in the VPC' }],
       ingressFromNamespaces: ['company-web'],
     },
@@ -76,7 +84,7 @@ export const exampleDefinitions = {
       deploy: { approval: 'automatic', runner: runnersOf('dev', '10.10.200.0/24') },
       services: {
         'company-web': { autoscaling: null, replicas: 1, env: { LOG_LEVEL: 'debug' } },
-        'company-api': { autoscaling: { minReplicas: 1, maxReplicas: 2 } },
+        'company-api': { autoscaling: { minReplicas: 1, maxReplicas: 2 }, secretEnv: databasePassword('111111111111') },
       },
     },
     {
@@ -97,7 +105,7 @@ export const exampleDefinitions = {
       deploy: { approval: 'automatic', runner: runnersOf('staging', '10.20.200.0/24') },
       services: {
         'company-web': {},
-        'company-api': {},
+        'company-api': { secretEnv: databasePassword('222222222222') },
       },
     },
     {
@@ -120,7 +128,7 @@ export const exampleDefinitions = {
           autoscaling: { minReplicas: 3, maxReplicas: 12 },
           ingress: { host: 'www.example.com', scheme: 'internet-facing', certificateArn: 'arn:aws:acm:ap-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000000' },
         },
-        'company-api': { autoscaling: { minReplicas: 3, maxReplicas: 10 } },
+        'company-api': { autoscaling: { minReplicas: 3, maxReplicas: 10 }, secretEnv: databasePassword('333333333333') },
       },
     },
   ],

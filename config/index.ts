@@ -12,3 +12,19 @@ export * from './cidr';
 export * from './eks-versions';
 export type { DefinitionsInput, ServiceInput, ServiceOverrideInput, EnvironmentInput } from './schema';
 export { deploymentTargets, promotionSource, promotionTargets, requiresManualApproval, servicesBuiltOnReleaseTags, servicesToBuild, RELEASE_TAG_REGEX, type DeploymentTarget, type DeployTrigger } from './promotion';
+export {
+  awsSecretReferences,
+  awsSecretsObjectName,
+  kubernetesSecretReferences,
+  partitionOf,
+  secretArnParts,
+  secretReadGrants,
+  ssmParameterArn,
+  SECRETS_MANAGER_READ_ACTIONS,
+  SSM_PARAMETER_READ_ACTIONS,
+  type AwsSecretKind,
+  type AwsSecretReference,
+  type SecretReadGrant,
+  type SecretScope,
+} from './secret-references';
+export { secretValueHits, isHighEntropyToken, shannonEntropy, type SecretValueHit, type SecretValueKind } from './secret-values';

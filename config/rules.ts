@@ -9,6 +9,7 @@ import { show, type ConfigIssue } from './issue-format';
 import { IMAGE_DIGEST_REGEX, IMAGE_TAG_REGEX, isSharedNamespace } from './schema';
 import { clusterName, namespaceName, stateKey } from './naming';
 import { promotionSource } from './promotion';
+import { partitionOf, secretArnParts } from './secret-references';
 import type { Definitions, EnvironmentDefinition } from './types';
 
 /** An issue before its path is formatted: path elements relative to the definitions root. */
@@ -245,6 +246,44 @@ export function serviceIssues(env: EnvironmentDefinition, at: (string | number)[
         path: [...at, 'services', svc.name, 'image'],
         message: `'tag' ("latest") is refused in a ${env.tier} environment; pin a release tag or pass --image-tag <commit-sha>`,
       });
+    }
+  }
+  return issues;
+}
+
+/**
+ * AWS secret references (`secretEnv` … `secretsManager.arn`, `ssmParameter.arn`) point into the
+ * environment's own partition, region and account: the CSI driver's AWS provider fetches from the
+ * environment's region, and a read across accounts needs a resource policy on the secret and a
+ * customer managed KMS key, which deploykit does not model.
+ */
+export function secretReferenceIssues(env: EnvironmentDefinition, at: (string | number)[]): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const partition = partitionOf(env.region);
+  for (const svc of env.services) {
+    for (const [variable, ref] of Object.entries(svc.secretEnv)) {
+      const source = ref.secretsManager ? 'secretsManager' : ref.ssmParameter?.arn !== undefined ? 'ssmParameter' : undefined;
+      const arn = ref.secretsManager?.arn ?? ref.ssmParameter?.arn;
+      const parts = arn === undefined ? undefined : secretArnParts(arn);
+      if (!source || !arn || !parts) continue;
+      const path = [...at, 'services', svc.name, 'secretEnv', variable, source];
+      if (parts.partition !== partition) {
+        issues.push({
+          path,
+          message: `'arn' (${show(arn)}) is in partition ${show(parts.partition)}, but the environment's region ${show(env.region)} is in ${show(partition)}; use the ARN of a secret in the environment's partition`,
+        });
+      } else if (parts.region !== env.region && AWS_REGIONS.includes(env.region)) {
+        issues.push({
+          path,
+          message: `'arn' (${show(arn)}) is in region ${show(parts.region)}, not the environment's region ${show(env.region)}, where the CSI driver's AWS provider fetches; replicate the secret to ${env.region} and use that replica's ARN`,
+        });
+      }
+      if (parts.account !== env.account) {
+        issues.push({
+          path,
+          message: `'arn' (${show(arn)}) is in account ${parts.account}, not the environment's account ${env.account}; deploykit reads secrets only in the environment's own account (a cross-account read needs a resource policy on the secret and a customer managed KMS key, which deploykit does not model), so create or replicate the secret in account ${env.account} and use its ARN`,
+        });
+      }
     }
   }
   return issues;

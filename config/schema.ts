@@ -187,6 +187,94 @@ const ingressShape = {
 };
 
 /**
+ * A Secrets Manager secret ARN as the environment definitions take it: partition, region, account,
+ * name and the 6-character random suffix Secrets Manager appends to every secret's ARN.
+ */
+export const SECRETS_MANAGER_ARN_REGEX = /^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z0-9-]+):(\d{12}):secret:([A-Za-z0-9/_+=.@-]{1,512})-([A-Za-z0-9]{6})$/;
+/** Any Secrets Manager secret ARN, with or without the random suffix (to tell a partial ARN apart). */
+const ANY_SECRETS_MANAGER_ARN_REGEX = /^arn:[a-z-]+:secretsmanager:[^:]*:[^:]*:secret:.+$/;
+/** An SSM parameter ARN: `arn:<partition>:ssm:<region>:<account>:parameter/<name without the leading "/">`. */
+export const SSM_PARAMETER_ARN_REGEX = /^arn:(aws|aws-cn|aws-us-gov):ssm:([a-z0-9-]+):(\d{12}):parameter\/([A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*)$/;
+/** An SSM parameter name: `name` or a hierarchy `/a/b/name` of letters, digits and `_ . -` (at most 1011 characters). */
+export const SSM_PARAMETER_NAME_REGEX = /^(?=.{1,1011}$)\/?[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+/** A top-level key of a JSON secret: letters, digits and `_ . -` (ASCP selects it with a JMESPath). */
+export const SECRET_JSON_KEY_REGEX = /^[A-Za-z0-9_.-]{1,128}$/;
+
+const SECRETS_MANAGER_ARN_FORM = 'arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>';
+
+/** A complete Secrets Manager ARN; a partial one (no random suffix) gets its own explanation. */
+const secretsManagerArn = z.string({ error: typeError('a string') }).superRefine((arn, ctx) => {
+  if (SECRETS_MANAGER_ARN_REGEX.test(arn)) return;
+  ctx.addIssue({
+    code: 'custom',
+    input: arn,
+    message: ANY_SECRETS_MANAGER_ARN_REGEX.test(arn)
+      ? `(${show(arn)}) is a partial Secrets Manager ARN: it lacks the 6-character random suffix Secrets Manager appends (-AbC123); copy the full ARN (\`aws secretsmanager describe-secret --secret-id <name> --query ARN\`): the IAM grant names exactly that ARN, while a partial one would need a wildcard that also matches every other secret whose name starts the same, and a secret deleted and recreated under the same name gets a new suffix`
+      : `(${show(arn)}) is not a Secrets Manager secret ARN; use the full ARN ${SECRETS_MANAGER_ARN_FORM} (\`aws secretsmanager describe-secret --secret-id <name> --query ARN\` prints it)`,
+  });
+});
+
+/**
+ * One `secretEnv` entry: exactly one of a Secrets Manager secret, an SSM parameter, or a Kubernetes
+ * Secret (`secretName` + `key`). One object with every form's fields (not a union), so a mistake gets
+ * a message naming the field rather than "no union member matched".
+ */
+export const secretReferenceSchema = z
+  .strictObject({
+    secretsManager: z
+      .strictObject({
+        arn: secretsManagerArn.describe(`Full secret ARN, ${SECRETS_MANAGER_ARN_FORM}.`),
+        key: pattern(SECRET_JSON_KEY_REGEX, 'a JSON key', 'use the top-level key of the JSON secret: letters, digits, "_", "." and "-"')
+          .optional()
+          .describe('Top-level key of a JSON secret whose value the variable gets. @default - the whole secret string'),
+      })
+      .optional()
+      .describe('An AWS Secrets Manager secret in the environment\'s account and region.'),
+    ssmParameter: z
+      .strictObject({
+        name: pattern(SSM_PARAMETER_NAME_REGEX, 'an SSM parameter name', 'use a name like "/company/api/token" of letters, digits, "_", "." and "-"')
+          .optional()
+          .describe("Parameter name, in the environment's account and region."),
+        arn: pattern(SSM_PARAMETER_ARN_REGEX, 'an SSM parameter ARN', 'use arn:aws:ssm:<region>:<account>:parameter/<name>')
+          .optional()
+          .describe('Parameter ARN.'),
+      })
+      .superRefine((p, ctx) => {
+        if ((p.name === undefined) === (p.arn === undefined)) {
+          ctx.addIssue(objectIssue([], `sets ${p.name === undefined ? 'neither' : 'both'} 'name' and 'arn'; give exactly one of them`));
+        }
+      })
+      .optional()
+      .describe('An SSM Parameter Store SecureString parameter, by name or ARN.'),
+    secretName: dnsLabel('Secret name').optional().describe('A Kubernetes Secret in the service namespace (created by something else).'),
+    key: pattern(SECRET_KEY_REGEX, 'a Secret key', 'use letters, digits, ".", "_" and "-"').optional().describe('Key inside the Kubernetes Secret.'),
+  })
+  .superRefine((ref, ctx) => {
+    const forms = [ref.secretsManager && 'secretsManager', ref.ssmParameter && 'ssmParameter', ref.secretName !== undefined && 'secretName'].filter(
+      (f): f is string => typeof f === 'string',
+    );
+    if (forms.length !== 1) {
+      ctx.addIssue(
+        objectIssue(
+          [],
+          forms.length === 0
+            ? "names no source; use { secretsManager: { arn, key? } }, { ssmParameter: { name } } or { secretName, key }"
+            : `combines ${forms.map((f) => `'${f}'`).join(' and ')}; use exactly one of secretsManager, ssmParameter or secretName + key`,
+        ),
+      );
+      return;
+    }
+    if (ref.secretName !== undefined && ref.key === undefined) {
+      ctx.addIssue(objectIssue([], `'key' is not set while 'secretName' (${show(ref.secretName)}) is; add the key inside the Kubernetes Secret`));
+    }
+    if (ref.secretName === undefined && ref.key !== undefined) {
+      ctx.addIssue(
+        objectIssue([], `'key' (${show(ref.key)}) belongs to the Kubernetes Secret form; for a JSON key of a Secrets Manager secret write secretsManager: { arn, key }`),
+      );
+    }
+  });
+
+/**
  * The shape of a service. `partial` makes every field optional and allows `null` to remove an
  * optional block (per-environment overrides); the full shape carries defaults and object rules.
  */
@@ -265,15 +353,11 @@ function serviceShape() {
       .default({})
       .describe('Plain environment variables. Never put secrets here; use `secretEnv`. @default {}'),
     secretEnv: z
-      .record(
-        pattern(ENV_VAR_REGEX, 'an environment variable name', 'use letters, digits and "_"'),
-        z.strictObject({
-          secretName: dnsLabel('Secret name'),
-          key: pattern(SECRET_KEY_REGEX, 'a Secret key', 'use letters, digits, ".", "_" and "-"'),
-        }),
-      )
+      .record(pattern(ENV_VAR_REGEX, 'an environment variable name', 'use letters, digits and "_"'), secretReferenceSchema)
       .default({})
-      .describe('Environment variables read from Kubernetes Secrets by reference (e.g. synced by External Secrets). @default {}'),
+      .describe(
+        'Environment variables read by reference, never written here: `{ secretsManager: { arn, key? } }` (an AWS Secrets Manager secret by its full ARN, optionally one key of its JSON), `{ ssmParameter: { name } }` or `{ ssmParameter: { arn } }` (an SSM Parameter Store SecureString), or `{ secretName, key }` (a Kubernetes Secret something else creates). AWS references are delivered by the Secrets Store CSI Driver (docs/adr/0007-secrets-delivery.md) and granted to the workload role exactly. @default {}',
+      ),
     egress: z
       .array(z.strictObject(egressRuleShape))
       .default([])
@@ -377,7 +461,7 @@ export const serviceSchema = z.strictObject(serviceShape()).superRefine((svc, ct
   }
   for (const [name, value] of Object.entries(svc.env)) {
     if (SECRET_NAME_HINT.test(name) && value !== '') {
-      issue(['env', name], `looks like a secret written in plain text; move it to 'secretEnv' and reference a Kubernetes Secret`);
+      issue(['env', name], `looks like a secret written in plain text; move it to AWS Secrets Manager and reference it in 'secretEnv' ({ secretsManager: { arn } })`);
     }
     if (name in svc.secretEnv) {
       issue(['env', name], `is also set in 'secretEnv'; define each variable once`);

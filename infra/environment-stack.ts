@@ -7,6 +7,7 @@ import { Aspects, S3Backend, TerraformOutput, TerraformStack, type ITerraformDep
 import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
+  awsSecretReferences,
   CI_ROLE_KINDS,
   CLUSTER_AUTOSCALER,
   autoModeNodeRoleName,
@@ -38,6 +39,7 @@ import { EksCluster } from './constructs/eks-cluster';
 import { EncryptionKey } from './constructs/encryption-key';
 import { Network } from './constructs/network';
 import { ServiceAlarms } from './constructs/service-alarms';
+import { SecretsStoreCsiDriver } from './constructs/secrets-store-csi-driver';
 import { WorkloadIdentity } from './constructs/workload-identity';
 import { PermissionsBoundaryAspect } from './permissions-boundary-aspect';
 import { sidFrom } from './policy-statement';
@@ -62,6 +64,8 @@ export class EnvironmentStack extends TerraformStack {
   public readonly repositories: ReadonlyMap<string, EcrRepository>;
   /** Workload identities by service name. */
   public readonly workloadIdentities: ReadonlyMap<string, WorkloadIdentity>;
+  /** The Secrets Store CSI Driver add-on; undefined when no service reads a secret from AWS. */
+  public readonly secretsStoreCsiDriver: SecretsStoreCsiDriver | undefined;
   /**
    * The EKS access entries of the CI apply and deploy roles (the roles themselves come from
    * `deploykit bootstrap`); undefined when `ci` configures neither GitLab nor GitHub.
@@ -200,8 +204,12 @@ export class EnvironmentStack extends TerraformStack {
           tags: { service: service.name },
         }),
       );
+      identities.get(service.name)!.grantReadSecrets(awsSecretReferences(env, service));
     }
     this.repositories = repositories;
+    // The driver that delivers the services' AWS secrets (their SecretProviderClasses), when any reads one.
+    const readsAwsSecrets = env.services.some((service) => awsSecretReferences(env, service).length > 0);
+    this.secretsStoreCsiDriver = readsAwsSecrets ? new SecretsStoreCsiDriver(this, 'SecretsStoreCsiDriver', { cluster: this.cluster }) : undefined;
     this.workloadIdentities = identities;
 
     // The release-tag environments after this one (usually in other accounts) promote this environment's verified images.

@@ -21,5 +21,6 @@ export * from './constructs/eks-cluster';
 export * from './constructs/encryption-key';
 export * from './constructs/network';
 export * from './constructs/node-group';
+export * from './constructs/secrets-store-csi-driver';
 export * from './constructs/workload-identity';
 export { policyDocument, sidFrom, statementJson, type IPolicyHolder, type PolicyConditions, type PolicyStatement } from './policy-statement';

@@ -60,3 +60,17 @@ export {
   VERSION_LABEL,
 } from './workload-labels';
 export { utilizationMetrics, type UtilizationMetric } from './autoscaling-metrics';
+export {
+  secretProviderClassManifest,
+  awsSecretsPodParts,
+  secretEnvVars,
+  ascpObjects,
+  jmesPathOfKey,
+  SECRET_PROVIDER_CLASS_API_VERSION,
+  SECRETS_STORE_CSI_DRIVER,
+  AWS_SECRETS_VOLUME_NAME,
+  AWS_SECRETS_MOUNT_PATH,
+  type AscpObject,
+  type SecretProviderClassManifest,
+  type AwsSecretsPodParts,
+} from './secret-provider-class';

@@ -34,6 +34,8 @@ export type {
   PodTemplateSpec,
   PolicyRule,
   Probe,
+  Volume,
+  VolumeMount,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 
 import { ApiObject } from 'cdk8s';

@@ -12,6 +12,7 @@ import {
   type SystemDefinition,
 } from '../config';
 import { IntOrString, Quantity, type EnvVar, type PodTemplateSpec, type Probe } from './kube-api';
+import { awsSecretsPodParts, secretEnvVars } from './secret-provider-class';
 import { selectorLabels, workloadLabels } from './workload-labels';
 
 /** User and group id the pods run as (≥ 10000, clear of host users). */
@@ -82,7 +83,8 @@ export interface PodTemplatePatchOptions {
 /**
  * The pod template of a service, secure by default: its ServiceAccount without a mounted token,
  * non-root user {@link POD_USER_ID} with `RuntimeDefault` seccomp, spread over zones (best effort)
- * and nodes (strict), a writable `/tmp` volume under a read-only root file system, and one
+ * and nodes (strict), a writable `/tmp` volume under a read-only root file system, the read-only CSI
+ * volume of its AWS secrets (when `secretEnv` references any), and one
  * container with the service's image (`IfNotPresent`), named ports, env and `secretKeyRef` env,
  * requests and limits, HTTP probes, no privileges or capabilities, and the `exec` preStop pause.
  *
@@ -95,6 +97,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
   const portName = props.portName ?? HTTP_PORT_NAME;
   const ports = [{ name: portName, containerPort: svc.containerPort }, ...svc.additionalPorts.map((p) => ({ name: p.name, containerPort: p.containerPort }))];
   const preStopSeconds = preStopSleepSeconds(props);
+  const awsSecrets = awsSecretsPodParts(env, svc);
   return {
     metadata: { labels: { ...(props.labels ?? workloadLabels(system, env, svc, imageTag)) } },
     spec: {
@@ -114,7 +117,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
         // Strict across nodes, so one node failure takes at most one extra replica; tainted and cordoned nodes do not count.
         { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' },
       ],
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      volumes: [{ name: 'tmp', emptyDir: {} }, ...awsSecrets.volumes],
       containers: [
         {
           name: props.containerName ?? HTTP_PORT_NAME,
@@ -124,10 +127,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
           env: [
             ...(props.additionalEnv ?? []),
             ...Object.entries(svc.env).map(([name, value]) => ({ name, value })),
-            ...Object.entries(svc.secretEnv).map(([name, ref]) => ({
-              name,
-              valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
-            })),
+            ...secretEnvVars(svc),
           ],
           resources: {
             requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
@@ -149,7 +149,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
             privileged: false,
             capabilities: { drop: ['ALL'] },
           },
-          volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
+          volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }, ...awsSecrets.volumeMounts],
         },
       ],
     },

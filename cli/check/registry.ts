@@ -30,6 +30,7 @@ export function builtInRules(): readonly Rule[] {
     ...require('./rules/cross-layer-kubernetes-access').CROSS_LAYER_KUBERNETES_ACCESS_RULES,
     ...require('./rules/cross-layer-compute').CROSS_LAYER_COMPUTE_RULES,
     ...require('./rules/observability').OBSERVABILITY_RULES,
+    ...require('./rules/cross-layer-secrets').CROSS_LAYER_SECRET_RULES,
   ];
   const order = (id: string) => {
     const [, layer, n] = /^DK-([A-Z0-9]+)-(\d+)$/.exec(id) ?? [];

@@ -7,6 +7,7 @@
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
+import { secretReadGrants, type AwsSecretReference } from '../../config';
 import type { IPolicyHolder, PolicyStatement } from '../policy-statement';
 import { InlinePolicy } from '../private/inline-policy';
 import { podIdentityTrustPolicy } from '../private/trust-policy';
@@ -73,6 +74,17 @@ export class WorkloadIdentity extends Construct implements IPolicyHolder {
   /** Adds a statement to the role's inline policy (created with the first statement). */
   public addToPolicy(statement: PolicyStatement): void {
     this.policy.add(statement);
+  }
+
+  /**
+   * Lets the pods read exactly the referenced secrets: `secretsmanager:GetSecretValue` and
+   * `secretsmanager:DescribeSecret` on each Secrets Manager ARN, `ssm:GetParameters` on each parameter
+   * ARN (statements `ReadSecretsManagerSecrets`, `ReadSsmParameters`; none for no references). The same
+   * references render the service's SecretProviderClass (`awsSecretReferences`), so what the CSI driver
+   * fetches and what the role may read are one list.
+   */
+  public grantReadSecrets(references: readonly AwsSecretReference[]): void {
+    for (const grant of secretReadGrants(references)) this.addToPolicy(grant);
   }
 
   /** The statements of the role's inline policy. */

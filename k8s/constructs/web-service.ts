@@ -2,7 +2,7 @@
  * `WebService`: everything one HTTP service needs in one environment, secure by default.
  * @see docs/kubernetes.md
  */
-import type { ApiObject } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ConfigError,
@@ -34,6 +34,7 @@ import { resolveImageTag } from '../image-tag';
 import { ingressClassName } from '../ingress-class';
 import { NamespaceBaseline } from '../namespace-baseline';
 import { podDisruptionBudget } from '../pod-disruption-budget';
+import { secretProviderClassManifest } from '../secret-provider-class';
 import { SmokeTestNetworkPolicies } from '../smoke-test-network-policies';
 import {
   HTTP_PORT_NAME,
@@ -78,7 +79,8 @@ export interface WebServiceProps {
 }
 
 /**
- * One HTTP service in one environment: Namespace, ServiceAccount (EKS Pod Identity), Deployment,
+ * One HTTP service in one environment: Namespace, ServiceAccount (EKS Pod Identity), the
+ * SecretProviderClass of its AWS secrets, Deployment,
  * Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicies (including those of the
  * pipeline's smoke test) and an ALB Ingress.
  * Every object is a public property: reach an unmodelled field with `addJsonPatch`.
@@ -90,6 +92,11 @@ export class WebService extends Construct {
   readonly defaultDenyPolicy?: ApiObject;
   /** The ServiceAccount the pods run as. */
   readonly serviceAccount: ApiObject;
+  /**
+   * The SecretProviderClass naming the service's AWS secrets (`secretEnv` … `secretsManager` /
+   * `ssmParameter`); undefined when it reads none.
+   */
+  readonly secretProviderClass?: ApiObject;
   /** Allows ingress to the service's main port and its other non-metrics ports. */
   readonly ingressPolicy: ApiObject;
   /**
@@ -147,6 +154,8 @@ export class WebService extends Construct {
       metadata: { ...metadata(serviceAccountName(svc)), annotations: { [IAM_ROLE_ARN_ANNOTATION]: workloadRoleArn(system, env, svc) } },
       automountServiceAccountToken: false,
     });
+    const secrets = secretProviderClassManifest(env, svc, labels);
+    if (secrets) this.secretProviderClass = new ApiObject(this, 'SecretProviderClass', secrets);
 
     // Metrics ports admit only the monitoring namespace; the other ports admit the main port's sources.
     const ports = [{ name: HTTP_PORT_NAME, containerPort: svc.containerPort }, ...svc.additionalPorts.filter((p) => !isMetricsPort(p))];

@@ -227,7 +227,7 @@ describe('defineEnvironments', () => {
       'secrets stay out of plain env',
       (i) => (i.services['company-api'].env.API_TOKEN = 's3cr3t'),
       'services.company-api.env.API_TOKEN',
-      `looks like a secret written in plain text; move it to 'secretEnv' and reference a Kubernetes Secret`,
+      `looks like a secret written in plain text; move it to AWS Secrets Manager and reference it in 'secretEnv' ({ secretsManager: { arn } })`,
     ],
     [
       'unknown fields',

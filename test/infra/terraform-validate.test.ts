@@ -10,7 +10,7 @@ import { synthesize } from '../../cli/synth';
 import { defineEnvironments } from '../../config';
 import { bootstrapAccounts } from '../../infra/bootstrap/bootstrap-stack';
 import { companyApplyPermissions } from '../../examples/worker-service/apply-permissions';
-import { exampleDefs, exampleInput, tempDir } from '../support/synth';
+import { exampleDefs, exampleInput, moveToAccount, tempDir } from '../support/synth';
 import { initPluginDirectory, reuseInitialisedPlugins, runTerraform, terraformToolchain } from '../support/terraform';
 
 const toolchain = terraformToolchain();
@@ -21,7 +21,7 @@ const accounts = bootstrapAccounts(exampleDefs());
 function sharedAccountDefinitions() {
   const input = exampleInput();
   for (const env of input.environments.slice(1)) {
-    env.account = input.environments[0].account;
+    moveToAccount(env, input.environments[0].account);
     env.cluster.admins = [];
   }
   input.environments[2].state = { bucket: 'company-prod-state', region: 'eu-west-1' };

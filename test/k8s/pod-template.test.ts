@@ -125,7 +125,10 @@ describe('restrictedPodTemplate options', () => {
   });
 
   test('reads the service env as values and its secret env by reference, never copying the secret', () => {
-    const [container] = renderedTemplate(propsFor(undefined, {}, API)).spec.containers;
+    const kubernetesSecret = (input: any) => {
+      input.environments[1].services[API] = { secretEnv: { DATABASE_PASSWORD: { secretName: 'company-api-db', key: 'password' } } };
+    };
+    const [container] = renderedTemplate(propsFor(kubernetesSecret, {}, API)).spec.containers;
     expect(container.env).toContainEqual({
       name: 'DATABASE_PASSWORD',
       valueFrom: { secretKeyRef: { name: 'company-api-db', key: 'password', optional: false } },

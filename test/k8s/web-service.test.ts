@@ -290,7 +290,10 @@ describe('WebService options', () => {
   });
 
   test('reads secretEnv only by reference to the Secret', () => {
-    const env = containerOf(find(webService({ service: API }).objects(), 'Deployment', API)).env;
+    const kubernetesSecret = (input: any) => {
+      input.environments[1].services[API] = { secretEnv: { DATABASE_PASSWORD: { secretName: 'company-api-db', key: 'password' } } };
+    };
+    const env = containerOf(find(webService({ service: API, mutate: kubernetesSecret }).objects(), 'Deployment', API)).env;
     expect(env).toContainEqual({ name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'company-api-db', key: 'password', optional: false } } });
     expect(JSON.stringify(env)).not.toContain('"value":"password"');
   });

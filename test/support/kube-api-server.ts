@@ -67,6 +67,8 @@ const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, shortNames: ['pdb'] },
   { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, shortNames: ['netpol'] },
   { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', namespaced: true, shortNames: ['ing'] },
+  // Served by a cluster with the Secrets Store CSI Driver add-on (its CRD), which environments reading AWS secrets get.
+  { group: 'secrets-store.csi.x-k8s.io', version: 'v1', kind: 'SecretProviderClass', plural: 'secretproviderclasses', namespaced: true },
 ];
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];

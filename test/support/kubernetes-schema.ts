@@ -20,6 +20,17 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { SECRET_PROVIDER_CLASS_V1_SCHEMA } from './secret-provider-class-schema';
+
+/** A validator from a JSON schema, in the shape of the kubernetes-models ones. */
+function crdValidator(schema: object): (obj: any) => { validate(): void } {
+  const check = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  return (obj) => ({
+    validate() {
+      if (!check(obj)) throw new Error(`${obj.kind}/${obj.metadata?.name}: ${JSON.stringify(check.errors)}`);
+    },
+  });
+}
 
 /** A validator from a vendored JSON schema, in the shape of the kubernetes-models classes. */
 function vendored(schema: object): (obj: any) => { validate(): void } {
@@ -47,6 +58,7 @@ const VALIDATORS: Record<string, (obj: any) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o),
   'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o),
   'networking.k8s.io/v1/Ingress': (o) => new Ingress(o),
+  'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': crdValidator(SECRET_PROVIDER_CLASS_V1_SCHEMA),
 };
 
 /** Throws when the object breaks its kind's schema, or when no validator knows its kind. */

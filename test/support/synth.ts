@@ -11,6 +11,22 @@ export function tempDir(prefix = 'deploykit-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * Moves an environment of a raw input to another account: its `account`, and the account inside the ARNs
+ * of its AWS secret references (which must be in the environment's own account).
+ */
+export function moveToAccount(envInput: any, account: string): void {
+  const previous = envInput.account;
+  envInput.account = account;
+  for (const svc of Object.values<any>(envInput.services ?? {})) {
+    for (const ref of Object.values<any>(svc?.secretEnv ?? {})) {
+      for (const source of [ref?.secretsManager, ref?.ssmParameter]) {
+        if (typeof source?.arn === 'string') source.arn = source.arn.replace(`:${previous}:`, `:${account}:`);
+      }
+    }
+  }
+}
+
 /** A deep copy of the example input, safe to mutate in a test. */
 export function exampleInput(): any {
   return structuredClone(exampleDefinitions);

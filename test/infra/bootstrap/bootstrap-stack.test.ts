@@ -15,7 +15,7 @@ import {
   type EnvironmentDefinition,
 } from '../../../config';
 import { BootstrapStack, bootstrapAccounts, type BootstrapStackProps } from '../../../infra/bootstrap/bootstrap-stack';
-import { exampleDefs, exampleInput } from '../../support/synth';
+import { exampleDefs, exampleInput, moveToAccount } from '../../support/synth';
 import { addressAt, policyOf, resourceAt, resourcesOf, synthStack, type TfJson } from '../tf-json';
 
 const defs = exampleDefs();
@@ -220,10 +220,10 @@ describe('BootstrapStack', () => {
 
   test('covers every environment of a shared account with one bucket per name, one provider per issuer and roles per environment', () => {
     const input = exampleInput();
-    input.environments[1].account = input.environments[0].account;
+    moveToAccount(input.environments[1], input.environments[0].account);
     input.environments[1].cluster.admins = [];
     input.environments[1].state.bucket = input.environments[0].state.bucket;
-    input.environments[2].account = input.environments[0].account;
+    moveToAccount(input.environments[2], input.environments[0].account);
     input.environments[2].cluster.admins = [];
     input.environments[2].state = { bucket: 'company-prod-state', region: 'eu-west-1' };
     const shared = defineEnvironments(input);

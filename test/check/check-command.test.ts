@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { defineEnvironments, registryHost, repositoryName } from '../../config';
+import { defineEnvironments, eksVersionInfo, registryHost, repositoryName } from '../../config';
 import { formatSarif } from '../../cli/check/format/sarif';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
@@ -163,6 +163,23 @@ describe('deploykit check', () => {
     const missing = await runCli('check', '--dir', empty);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("environment 'dev' has no synth output there");
+    const badDate = await runCli('check', '--date', '2026-02-30');
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--date ("2026-02-30") must be a calendar day as YYYY-MM-DD, e.g. 2026-12-02');
+  });
+
+  test('--date sets the day the EKS support windows are judged on', async () => {
+    const dir = dist;
+    const prod = exampleDefs().environments.find((e) => e.name === 'prod')!;
+    const info = eksVersionInfo(prod.cluster.kubernetesVersion)!;
+    const start = new Date(`${info.endOfStandardSupport}T00:00:00Z`);
+    const daysBefore = (days: number) => new Date(start.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+    const warned = await runCli('check', '--dir', dir, '--env', 'prod', '--format', 'json', '--date', daysBefore(10));
+    const findings = (JSON.parse(warned.stdout).findings as { ruleId: string; message: string }[]).filter((f) => f.ruleId === 'DK-TF-005');
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining(`leaves standard support on ${info.endOfStandardSupport}`)]);
+    expect(findings[0].message).toContain('in 10 day(s)');
+    const early = await runCli('check', '--dir', dir, '--env', 'prod', '--format', 'json', '--date', daysBefore(61));
+    expect((JSON.parse(early.stdout).findings as { ruleId: string }[]).filter((f) => f.ruleId === 'DK-TF-005')).toEqual([]);
   });
 
   test('--list-rules --format markdown prints one row per rule with its upstream equivalents', async () => {

@@ -14,6 +14,9 @@ export {
   POD_USER_ID,
   HTTP_PORT_NAME,
   TMP_MOUNT_PATH,
+  unprivilegedPortSysctls,
+  UNPRIVILEGED_PORT_START_SYSCTL,
+  DEFAULT_UNPRIVILEGED_PORT_START,
 } from './pod-template';
 export * from './kube-api';
 export {

@@ -20,6 +20,21 @@ export const POD_USER_ID = 10001;
 export const HTTP_PORT_NAME = 'http';
 /** Where the writable scratch volume is mounted, so a read-only root file system still works. */
 export const TMP_MOUNT_PATH = '/tmp';
+/** The namespaced sysctl that sets the first port a process without `CAP_NET_BIND_SERVICE` may bind. */
+export const UNPRIVILEGED_PORT_START_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
+/** The kernel's default first unprivileged port: binding below it needs a capability the pods drop. */
+export const DEFAULT_UNPRIVILEGED_PORT_START = 1024;
+
+/**
+ * The pod sysctls that let a non-root container without capabilities bind its ports: when a port is
+ * below 1024, `net.ipv4.ip_unprivileged_port_start` set to the lowest port (a namespaced "safe" sysctl,
+ * Kubernetes 1.22+, allowed by the Pod Security Standards "baseline" and "restricted"); none otherwise.
+ * @see https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls
+ */
+export function unprivilegedPortSysctls(containerPorts: readonly number[]): { name: string; value: string }[] {
+  const lowest = Math.min(...containerPorts);
+  return lowest < DEFAULT_UNPRIVILEGED_PORT_START ? [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(lowest) }] : [];
+}
 
 /** Props of {@link restrictedPodTemplate} and {@link restrictedPodTemplatePatches}. */
 export interface RestrictedPodTemplateProps {
@@ -81,7 +96,8 @@ export interface PodTemplatePatchOptions {
 
 /**
  * The pod template of a service, secure by default: its ServiceAccount without a mounted token,
- * non-root user {@link POD_USER_ID} with `RuntimeDefault` seccomp, spread over zones (best effort)
+ * non-root user {@link POD_USER_ID} with `RuntimeDefault` seccomp (and {@link unprivilegedPortSysctls}
+ * when a port is below 1024), spread over zones (best effort)
  * and nodes (strict), a writable `/tmp` volume under a read-only root file system, and one
  * container with the service's image (`IfNotPresent`), named ports, env and `secretKeyRef` env,
  * requests and limits, HTTP probes, no privileges or capabilities, and the `exec` preStop pause.
@@ -95,6 +111,7 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
   const portName = props.portName ?? HTTP_PORT_NAME;
   const ports = [{ name: portName, containerPort: svc.containerPort }, ...svc.additionalPorts];
   const preStopSeconds = preStopSleepSeconds(props);
+  const sysctls = unprivilegedPortSysctls(ports.map((p) => p.containerPort));
   return {
     metadata: { labels: { ...(props.labels ?? workloadLabels(system, env, svc, imageTag)) } },
     spec: {
@@ -107,6 +124,8 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
         runAsGroup: POD_USER_ID,
         fsGroup: POD_USER_ID,
         seccompProfile: { type: 'RuntimeDefault' },
+        // Ports below 1024 without CAP_NET_BIND_SERVICE (dropped with ALL): lower the pod's first unprivileged port.
+        sysctls: sysctls.length > 0 ? sysctls : undefined,
       },
       topologySpreadConstraints: [
         // Best effort across zones: a zone short of capacity must not leave pods Pending.

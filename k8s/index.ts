@@ -24,6 +24,8 @@ export {
   allocatable,
   maxReplicasOf,
   podRequests,
+  effectiveRequest,
+  type EffectiveRequest,
   DAEMONSET_CPU_MILLICORES,
   DAEMONSET_MEMORY_MIB,
   EVICTION_MEMORY_MIB,

@@ -11,7 +11,7 @@ import {
   type ServiceDefinition,
   type SystemDefinition,
 } from '../config';
-import { IntOrString, Quantity, type EnvVar, type PodTemplateSpec, type Probe } from './kube-api';
+import { IntOrString, Quantity, type Container, type EnvVar, type PodTemplateSpec, type Probe } from './kube-api';
 import { selectorLabels, workloadLabels } from './workload-labels';
 
 /** User and group id the pods run as (≥ 10000, clear of host users). */
@@ -61,7 +61,7 @@ export interface RestrictedPodTemplateProps {
    */
   readonly labels?: Readonly<Record<string, string>>;
   /**
-   * Name of the single container.
+   * Name of the main container; no init container may take it.
    * @default "http"
    */
   readonly containerName?: string;
@@ -73,7 +73,8 @@ export interface RestrictedPodTemplateProps {
    */
   readonly portName?: string;
   /**
-   * Environment variables set before the service's `env` and `secretEnv` (e.g. a queue URL).
+   * Environment variables set before the service's `env` and `secretEnv` (e.g. a queue URL), in the
+   * main and the init containers.
    * @default - none
    */
   readonly additionalEnv?: readonly EnvVar[];
@@ -98,9 +99,10 @@ export interface PodTemplatePatchOptions {
  * The pod template of a service, secure by default: its ServiceAccount without a mounted token,
  * non-root user {@link POD_USER_ID} with `RuntimeDefault` seccomp (and {@link unprivilegedPortSysctls}
  * when a port is below 1024), spread over zones (best effort)
- * and nodes (strict), a writable `/tmp` volume under a read-only root file system, and one
- * container with the service's image (`IfNotPresent`), named ports, env and `secretKeyRef` env,
- * requests and limits, HTTP probes, no privileges or capabilities, and the `exec` preStop pause.
+ * and nodes (strict), a writable `/tmp` volume under a read-only root file system, the service's
+ * init containers (its image, its env merged with theirs, restricted alike), and one container with
+ * the service's image (`IfNotPresent`), named ports, env and `secretKeyRef` env, requests and limits,
+ * HTTP probes, no privileges or capabilities, and the `exec` preStop pause.
  *
  * The `sleep` preStop action (the default `preStopHandler`) is newer than the 1.28 typed API and
  * is missing here: add {@link restrictedPodTemplatePatches} to the workload object.
@@ -112,6 +114,17 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
   const ports = [{ name: portName, containerPort: svc.containerPort }, ...svc.additionalPorts];
   const preStopSeconds = preStopSleepSeconds(props);
   const sysctls = unprivilegedPortSysctls(ports.map((p) => p.containerPort));
+  const containerName = props.containerName ?? HTTP_PORT_NAME;
+  const image = imageReference(env, svc, imageTag, props.imageDigest);
+  for (const init of svc.initContainers) {
+    if (init.name === containerName) {
+      throw new Error(`${env.name}.services.${svc.name}.initContainers: 'name' (${JSON.stringify(init.name)}) is the name of the main container; give the init container another name`);
+    }
+  }
+  const secretEnv = Object.entries(svc.secretEnv).map(([name, ref]) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
+  }));
   return {
     metadata: { labels: { ...(props.labels ?? workloadLabels(system, env, svc, imageTag)) } },
     spec: {
@@ -134,24 +147,28 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
         { topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], nodeTaintsPolicy: 'Honor' },
       ],
       volumes: [{ name: 'tmp', emptyDir: {} }],
+      initContainers:
+        svc.initContainers.length > 0
+          ? svc.initContainers.map((init) => ({
+              ...restrictedContainer({
+                name: init.name,
+                image,
+                env: [...(props.additionalEnv ?? []), ...plainEnv({ ...svc.env, ...init.env }), ...secretEnv],
+                resources: init.resources ?? svc.resources,
+              }),
+              command: init.command ? [...init.command] : undefined,
+              args: init.args ? [...init.args] : undefined,
+            }))
+          : undefined,
       containers: [
         {
-          name: props.containerName ?? HTTP_PORT_NAME,
-          image: imageReference(env, svc, imageTag, props.imageDigest),
-          imagePullPolicy: 'IfNotPresent',
+          ...restrictedContainer({
+            name: containerName,
+            image,
+            env: [...(props.additionalEnv ?? []), ...plainEnv(svc.env), ...secretEnv],
+            resources: svc.resources,
+          }),
           ports: ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-          env: [
-            ...(props.additionalEnv ?? []),
-            ...Object.entries(svc.env).map(([name, value]) => ({ name, value })),
-            ...Object.entries(svc.secretEnv).map(([name, ref]) => ({
-              name,
-              valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } },
-            })),
-          ],
-          resources: {
-            requests: { cpu: Quantity.fromString(svc.resources.requests.cpu), memory: Quantity.fromString(svc.resources.requests.memory) },
-            limits: { cpu: Quantity.fromString(svc.resources.limits.cpu), memory: Quantity.fromString(svc.resources.limits.memory) },
-          },
           startupProbe: svc.health.startupProbe
             ? httpProbe(svc.health.startupPath ?? svc.health.readinessPath, portName, { periodSeconds: 5, failureThreshold: 24 })
             : undefined,
@@ -161,18 +178,50 @@ export function restrictedPodTemplate(props: RestrictedPodTemplateProps): PodTem
             preStopSeconds > 0 && svc.preStopHandler === 'exec'
               ? { preStop: { exec: { command: ['/bin/sleep', String(preStopSeconds)] } } }
               : undefined,
-          securityContext: {
-            runAsNonRoot: true,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            privileged: false,
-            capabilities: { drop: ['ALL'] },
-          },
-          volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
         },
       ],
     },
   };
+}
+
+/** What differs between the containers of a pod built by {@link restrictedContainer}. */
+interface RestrictedContainerOptions {
+  readonly name: string;
+  readonly image: string;
+  readonly env: readonly EnvVar[];
+  readonly resources: ServiceDefinition['resources'];
+}
+
+/**
+ * A container restricted as every container of the pod is, main and init alike: image pulled
+ * `IfNotPresent`, requests and limits, non-root, no privilege escalation, read-only root file system
+ * with the writable `/tmp` mount, no capabilities. The one place that security context is written.
+ */
+function restrictedContainer(options: RestrictedContainerOptions): Container {
+  const { requests, limits } = options.resources;
+  return {
+    name: options.name,
+    image: options.image,
+    imagePullPolicy: 'IfNotPresent',
+    env: [...options.env],
+    resources: {
+      requests: { cpu: Quantity.fromString(requests.cpu), memory: Quantity.fromString(requests.memory) },
+      limits: { cpu: Quantity.fromString(limits.cpu), memory: Quantity.fromString(limits.memory) },
+    },
+    securityContext: {
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [{ name: 'tmp', mountPath: TMP_MOUNT_PATH }],
+  };
+}
+
+/** Plain variables in definition order. */
+function plainEnv(env: Readonly<Record<string, string>>): EnvVar[] {
+  return Object.entries(env).map(([name, value]) => ({ name, value }));
 }
 
 /**

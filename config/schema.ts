@@ -186,6 +186,51 @@ const ingressShape = {
     .describe("ALB target health-check path. @default - the service's readiness path"),
 };
 
+/** Name of a service's main container; an init container cannot take it. */
+export const MAIN_CONTAINER_NAME = 'http';
+
+/** A NUL byte, which no process argument or environment value can carry. */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const NUL = /\u0000/;
+/** A UTF-16 surrogate without its pair: no YAML or UTF-8 writer can write it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * One element of an init container's `command` or `args`: a non-empty string, written into the
+ * manifest verbatim (quoted and escaped for YAML 1.1 readers), so any other character is allowed.
+ */
+const processArgument = z
+  .string({ error: typeError('a string') })
+  .min(1, { error: 'is an empty string; remove it or give it a value' })
+  .refine((v) => !NUL.test(v), { error: (iss) => `(${show(iss.input)}) contains a NUL character, which no process argument can carry; remove it` })
+  .refine((v) => !LONE_SURROGATE.test(v), {
+    error: (iss) => `(${show(iss.input)}) contains an unpaired UTF-16 surrogate, which cannot be written as UTF-8; remove it`,
+  });
+
+const envVarName = pattern(ENV_VAR_REGEX, 'an environment variable name', 'use letters, digits and "_"');
+
+/** A container run to completion before the service's container starts (e.g. database migrations). */
+const initContainerSchema = z.strictObject({
+  name: dnsLabel('container name').describe(`Container name (DNS-1123 label), unique in the pod and not "${MAIN_CONTAINER_NAME}" (the service's container).`),
+  command: z
+    .array(processArgument, { error: typeError('a list of strings') })
+    .min(1, { error: 'is an empty list; give the executable and its arguments, or remove command to use the image entrypoint' })
+    .optional()
+    .describe("Executable and arguments, replacing the image's ENTRYPOINT. `$(NAME)` expands the container's variable NAME; `$$` is a literal `$`. @default - the image's ENTRYPOINT"),
+  args: z
+    .array(processArgument, { error: typeError('a list of strings') })
+    .optional()
+    .describe("Arguments, replacing the image's CMD. @default - the image's CMD"),
+  env: z
+    .record(envVarName, z.string().refine((v) => !NUL.test(v) && !LONE_SURROGATE.test(v), { error: 'contains a NUL character or an unpaired surrogate; remove it' }))
+    .default({})
+    .describe("Variables added to the service's `env` (same name: this value wins); the service's `secretEnv` is passed too. @default {}"),
+  resources: z
+    .strictObject({ requests: resourceAmounts, limits: resourceAmounts })
+    .optional()
+    .describe("CPU and memory requests and limits (requests <= limits). @default - the service's resources"),
+});
+
 /**
  * A Secrets Manager secret ARN as the environment definitions take it: partition, region, account,
  * name and the 6-character random suffix Secrets Manager appends to every secret's ARN.
@@ -358,6 +403,12 @@ function serviceShape() {
       .describe(
         'Environment variables read by reference, never written here: `{ secretsManager: { arn, key? } }` (an AWS Secrets Manager secret by its full ARN, optionally one key of its JSON), `{ ssmParameter: { name } }` or `{ ssmParameter: { arn } }` (an SSM Parameter Store SecureString), or `{ secretName, key }` (a Kubernetes Secret something else creates). AWS references are delivered by the Secrets Store CSI Driver (docs/adr/0007-secrets-delivery.md) and granted to the workload role exactly. @default {}',
       ),
+    initContainers: z
+      .array(initContainerSchema)
+      .default([])
+      .describe(
+        "Containers run in order, each to completion, before the service's container starts (e.g. database migrations). They run the service's image (same repository, tag and digest, so the same commit) with the same restricted security context. @default []",
+      ),
     egress: z
       .array(z.strictObject(egressRuleShape))
       .default([])
@@ -459,6 +510,34 @@ export const serviceSchema = z.strictObject(serviceShape()).superRefine((svc, ct
       `'preStopSleepSeconds' (${svc.preStopSleepSeconds}) must be < 'terminationGracePeriodSeconds' (${svc.terminationGracePeriodSeconds}); raise the grace period or shorten the pause`,
     );
   }
+  svc.initContainers.forEach((init, i) => {
+    const at = ['initContainers', i];
+    if (init.name === MAIN_CONTAINER_NAME) {
+      issue(at, `'name' (${show(init.name)}) is the name of the service's container; give the init container another name, e.g. "migrate"`);
+    }
+    const first = svc.initContainers.findIndex((other) => other.name === init.name);
+    if (first < i) issue(at, `'name' (${show(init.name)}) is already used by 'initContainers[${first}]'; give each init container its own name`);
+    if (init.resources) {
+      for (const kind of ['cpu', 'memory'] as const) {
+        const req = init.resources.requests[kind];
+        const lim = init.resources.limits[kind];
+        const valid = kind === 'cpu' ? CPU_QUANTITY_REGEX : MEMORY_QUANTITY_REGEX;
+        const measure = kind === 'cpu' ? cpuMillicores : memoryBytes;
+        if (valid.test(req) && valid.test(lim) && measure(req) > measure(lim)) {
+          issue(
+            [...at, 'resources'],
+            `'requests.${kind}' (${show(req)}) must be <= 'limits.${kind}' (${show(lim)}); raise limits.${kind} or lower requests.${kind}`,
+          );
+        }
+      }
+    }
+    for (const [name, value] of Object.entries(init.env)) {
+      if (SECRET_NAME_HINT.test(name) && value !== '') {
+        issue([...at, 'env', name], `looks like a secret written in plain text; move it to the service's 'secretEnv' and reference a Kubernetes Secret`);
+      }
+      if (name in svc.secretEnv) issue([...at, 'env', name], `is also set in the service's 'secretEnv'; define each variable once`);
+    }
+  });
   for (const [name, value] of Object.entries(svc.env)) {
     if (SECRET_NAME_HINT.test(name) && value !== '') {
       issue(['env', name], `looks like a secret written in plain text; move it to AWS Secrets Manager and reference it in 'secretEnv' ({ secretsManager: { arn } })`);

@@ -1,13 +1,14 @@
 /**
- * Whether an environment's services fit in its cluster at maximum scale, by compute mode.
+ * Whether an environment's services fit in its cluster at maximum scale, by compute mode. A pod's
+ * requests are its effective requests (init containers included, as the scheduler counts them).
  * - "node-groups": every service at its most replicas (the HPA's `maxReplicas`, else `replicas`) ×
- *   its requests, plus the Cluster Autoscaler, summed, against the allocatable estimate of every node
- *   group at `maxSize` (the Cluster Autoscaler grows the groups up to there and no further).
+ *   its pod's requests, plus the Cluster Autoscaler, summed, against the allocatable estimate of every
+ *   node group at `maxSize` (the Cluster Autoscaler grows the groups up to there and no further).
  * - "auto-mode": there is no `maxSize`; every pod must fit on the largest node the built-in
  *   general-purpose node pool launches ({@link AUTO_MODE_LARGEST_INSTANCE_TYPES}). The real bound at
  *   maximum scale is the account's EC2 On-Demand vCPU quota, which synth cannot see.
  * A necessary condition, not a bin-packing proof: taints, node selectors and rollout surge pods are
- * not modelled. A service's pod has one container (no init containers), so its requests are the pod's.
+ * not modelled.
  */
 import { cpuMillicores, memoryMiB, type ConfigIssue, type EnvironmentDefinition, type NodeGroupDefinition, type ServiceDefinition } from '../config';
 import { CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_RESOURCES } from './constructs/cluster-autoscaler';
@@ -50,9 +51,36 @@ export function maxReplicasOf(service: ServiceDefinition): number {
   return service.autoscaling?.maxReplicas ?? service.replicas ?? 1;
 }
 
-/** One pod's requests. */
+/** The container whose request sets a pod's effective request of one resource. */
+export interface EffectiveRequest {
+  /** The amount, in millicores or MiB. */
+  readonly amount: number;
+  /** The request as written, e.g. `"250m"`. */
+  readonly quantity: string;
+  /** Where it is written, relative to the service: `resources` or `initContainers[0].resources`. */
+  readonly field: string;
+}
+
+/**
+ * A pod's effective request of CPU or memory, as the scheduler counts it: the larger of the sum of
+ * its app containers' requests (deploykit runs one) and the largest request of its init containers,
+ * which run one at a time before them. An init container without resources has the service's.
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
+ */
+export function effectiveRequest(service: ServiceDefinition, resource: 'cpu' | 'memory'): EffectiveRequest {
+  const measure = resource === 'cpu' ? cpuMillicores : memoryMiB;
+  let effective: EffectiveRequest = { amount: measure(service.resources.requests[resource]), quantity: service.resources.requests[resource], field: 'resources' };
+  service.initContainers.forEach((init, i) => {
+    const quantity = (init.resources ?? service.resources).requests[resource];
+    const amount = measure(quantity);
+    if (amount > effective.amount) effective = { amount, quantity, field: `initContainers[${i}].resources` };
+  });
+  return effective;
+}
+
+/** One pod's effective requests (see {@link effectiveRequest}). */
 export function podRequests(service: ServiceDefinition): ResourceAmount {
-  return { cpuMillicores: cpuMillicores(service.resources.requests.cpu), memoryMiB: memoryMiB(service.resources.requests.memory) };
+  return { cpuMillicores: effectiveRequest(service, 'cpu').amount, memoryMiB: effectiveRequest(service, 'memory').amount };
 }
 
 interface GroupCapacity {
@@ -125,11 +153,11 @@ function nodeGroupCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
   for (const { key, field, label, unit } of RESOURCES) {
     const largest = groups.reduce((a, b) => (b.node[key] > a.node[key] ? b : a));
     for (const service of env.services) {
-      const request = podRequests(service)[key];
-      if (request > largest.node[key]) {
+      const request = effectiveRequest(service, field);
+      if (request.amount > largest.node[key]) {
         issues.push({
           path: `${env.name}.services.${service.name}`,
-          message: `'resources.requests.${field}' (${JSON.stringify(service.resources.requests[field])}) is more than the ${largest.node[key]}${unit} allocatable ${label} of the largest node (${largest.instanceType} in node group ${largest.group.name}); lower the request or use a larger instance type`,
+          message: `'${request.field}.requests.${field}' (${JSON.stringify(request.quantity)}) is more than the ${largest.node[key]}${unit} allocatable ${label} of the largest node (${largest.instanceType} in node group ${largest.group.name}); lower the request or use a larger instance type`,
         });
       }
     }
@@ -138,7 +166,13 @@ function nodeGroupCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
     const demand = env.services.reduce((sum, s) => sum + maxReplicasOf(s) * podRequests(s)[key], autoscalerRequest);
     const supply = groups.reduce((sum, g) => sum + g.group.maxSize * g.node[key], 0);
     if (demand > supply) {
-      const services = [...env.services.map((s) => `${s.name} ${maxReplicasOf(s)} × ${s.resources.requests[field]}`), `${CLUSTER_AUTOSCALER_NAME} 1 × ${autoscaler}`].join(', ');
+      const services = [
+        ...env.services.map((s) => {
+          const request = effectiveRequest(s, field);
+          return `${s.name} ${maxReplicasOf(s)} × ${request.quantity}${request.field === 'resources' ? '' : ` (${request.field})`}`;
+        }),
+        `${CLUSTER_AUTOSCALER_NAME} 1 × ${autoscaler}`,
+      ].join(', ');
       const nodes = groups.map((g) => `${g.group.name} ${g.group.maxSize} × ${g.instanceType} at ${g.node[key]}${unit}`).join(', ');
       issues.push({
         path: `${env.name}.services`,

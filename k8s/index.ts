@@ -37,6 +37,9 @@ export {
   POD_USER_ID,
   HTTP_PORT_NAME,
   TMP_MOUNT_PATH,
+  unprivilegedPortSysctls,
+  UNPRIVILEGED_PORT_START_SYSCTL,
+  DEFAULT_UNPRIVILEGED_PORT_START,
 } from './pod-template';
 export * from './kube-api';
 export {
@@ -44,6 +47,8 @@ export {
   allocatable,
   maxReplicasOf,
   podRequests,
+  effectiveRequest,
+  type EffectiveRequest,
   DAEMONSET_CPU_MILLICORES,
   DAEMONSET_MEMORY_MIB,
   EVICTION_MEMORY_MIB,

@@ -17,6 +17,7 @@ export const checkCommand: Command = {
   --dir <dir>           existing synth output to check (default: synthesize into a temporary directory first)
   --project-dir <dir>   project root holding .gitlab-ci.yml and .github/workflows/deploy.yml (default: .)
   --image-tag <tag>     image tag to synthesize with when --dir is not given (default: each service's image.tag)
+  --date <YYYY-MM-DD>   day the date-dependent rules (EKS support windows) judge, at 00:00 UTC (default: now)
   --format <format>     table, json, sarif (SARIF 2.1.0 for GitHub code scanning) or codequality
                         (GitLab Code Quality report) (default: table)
   --severity <level>    lowest severity that fails the run: error or warning (default: error)
@@ -29,6 +30,7 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
     dir: { type: 'string' },
     'project-dir': { type: 'string', default: '.' },
     'image-tag': { type: 'string' },
+    date: { type: 'string' },
     format: { type: 'string', default: 'table' },
     severity: { type: 'string', default: 'error' },
     'list-rules': { type: 'boolean', default: false },
@@ -51,6 +53,7 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
       return 0;
     }
     if (format === 'markdown') throw new UsageError('--format markdown is only for --list-rules; use table, json, sarif or codequality');
+    const now = values.date === undefined ? undefined : parseDateOption(values.date as string);
 
     const { runCheck } = require('../check/run-check') as typeof import('../check/run-check');
     const defs = loadDefinitions(values.config as string | undefined);
@@ -60,6 +63,7 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
       projectRoot: values['project-dir'] as string,
       imageTag: values['image-tag'] as string | undefined,
       configFile: values.config as string | undefined,
+      now,
     });
     const dir = values.dir as string | undefined;
     const prefix = dir === undefined ? undefined : relative(process.cwd(), dir).split('\\').join('/') || '.';
@@ -74,3 +78,12 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
     return failsAt(report, severity as 'error' | 'warning') ? 1 : 0;
   },
 };
+
+/** `--date`: a real calendar day as `YYYY-MM-DD`, at its start in UTC. */
+function parseDateOption(value: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--date (${JSON.stringify(value)}) must be a calendar day as YYYY-MM-DD, e.g. 2026-12-02`);
+  }
+  return date;
+}

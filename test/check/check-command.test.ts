@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { defineEnvironments, registryHost, repositoryName } from '../../config';
+import { defineEnvironments, eksVersionInfo, registryHost, repositoryName } from '../../config';
 import { formatSarif } from '../../cli/check/format/sarif';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
@@ -10,6 +10,8 @@ import { runCli } from '../support/cli';
 import { cpuAtMaxScale, exampleDefs, exampleInput, kubernetesText, nodeGroupCpu, tempDir } from '../support/synth';
 
 const NOW = new Date('2026-01-15T00:00:00Z');
+/** `--date` for CLI runs: the EKS support windows are judged on NOW, not on the day the tests run. */
+const DATE = NOW.toISOString().slice(0, 10);
 const root = tempDir();
 const dist = join(root, 'dist');
 beforeAll(() => {
@@ -59,13 +61,13 @@ describe('deploykit check', () => {
     const report = runCheck(defs, { dir: out, projectRoot: '.', now: NOW });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.environments).toEqual(defs.environments.map((e) => e.name));
-    const cli = await runCli('check', '--dir', out);
+    const cli = await runCli('check', '--dir', out, '--date', DATE);
     expect(cli.stdout).toMatch(/^0 error\(s\), \d+ warning\(s\), 0 suppressed$/m);
     expect(cli.code).toBe(0);
   });
 
   test('exits 0 on the example, synthesizing into a temporary directory first', async () => {
-    const result = await runCli('check');
+    const result = await runCli('check', '--date', DATE);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^0 error\(s\), \d+ warning\(s\), 0 suppressed$/m);
     expect(result.code).toBe(0);
@@ -76,7 +78,7 @@ describe('deploykit check', () => {
     Object.assign(input.environments[2].cluster, { endpointAccess: 'public-and-private', publicAccessCidrs: ['203.0.113.0/24'] });
     const file = join(root, 'public-prod.json');
     writeFileSync(file, JSON.stringify(input));
-    const result = await runCli('check', '--config', file, '--env', 'prod', '--format', 'json');
+    const result = await runCli('check', '--config', file, '--env', 'prod', '--format', 'json', '--date', DATE);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.findings.map((f: any) => [f.ruleId, f.environment, f.value])).toEqual([['DK-TF-004', 'prod', 'endpoint_public_access = true']]);
@@ -126,13 +128,13 @@ describe('deploykit check', () => {
     ];
     const file = join(root, 'suppressed.json');
     writeFileSync(file, JSON.stringify(input));
-    const result = await runCli('check', '--config', file, '--env', 'prod', '--dir', dir);
+    const result = await runCli('check', '--config', file, '--env', 'prod', '--dir', dir, '--date', DATE);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Suppressed:\n  DK-TF-003  prod aws_eks_cluster.${cluster}: ["0.0.0.0/0"]\n      reason: temporary: partner VPN migration, ticket OPS-1234`);
     expect(result.stdout).toContain('WARNING DK-CHK-001 prod prod.suppressions[2]');
     expect(result.stdout).toContain("suppression of DK-K8S-001 on 'Deployment/default/nothing' matches no finding");
     expect(result.stdout).toMatch(/^0 error\(s\), 1 warning\(s\), 2 suppressed$/m);
-    expect((await runCli('check', '--config', file, '--env', 'prod', '--dir', dir, '--severity', 'warning')).code).toBe(1);
+    expect((await runCli('check', '--config', file, '--env', 'prod', '--dir', dir, '--severity', 'warning', '--date', DATE)).code).toBe(1);
   });
 
   test('--format sarif is valid SARIF 2.1.0 with rules and results that name the rule, file and target', async () => {
@@ -163,6 +165,23 @@ describe('deploykit check', () => {
     const missing = await runCli('check', '--dir', empty);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("environment 'dev' has no synth output there");
+    const badDate = await runCli('check', '--date', '2026-02-30');
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--date ("2026-02-30") must be a calendar day as YYYY-MM-DD, e.g. 2026-12-02');
+  });
+
+  test('--date sets the day the EKS support windows are judged on', async () => {
+    const dir = dist;
+    const prod = exampleDefs().environments.find((e) => e.name === 'prod')!;
+    const info = eksVersionInfo(prod.cluster.kubernetesVersion)!;
+    const start = new Date(`${info.endOfStandardSupport}T00:00:00Z`);
+    const daysBefore = (days: number) => new Date(start.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+    const warned = await runCli('check', '--dir', dir, '--env', 'prod', '--format', 'json', '--date', daysBefore(10));
+    const findings = (JSON.parse(warned.stdout).findings as { ruleId: string; message: string }[]).filter((f) => f.ruleId === 'DK-TF-005');
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining(`leaves standard support on ${info.endOfStandardSupport}`)]);
+    expect(findings[0].message).toContain('in 10 day(s)');
+    const early = await runCli('check', '--dir', dir, '--env', 'prod', '--format', 'json', '--date', daysBefore(61));
+    expect((JSON.parse(early.stdout).findings as { ruleId: string }[]).filter((f) => f.ruleId === 'DK-TF-005')).toEqual([]);
   });
 
   test('--list-rules --format markdown prints one row per rule with its upstream equivalents', async () => {

@@ -206,6 +206,37 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'a port below 1024 is bindable by a non-root container without capabilities',
+    rule: sec.privilegedPortBindable,
+    pass: [
+      deployment(),
+      deployment((d) => {
+        d.metadata.name = 'port-80';
+        container(d).ports = [{ name: 'http', containerPort: 80 }];
+        d.spec.template.spec.securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }];
+      }),
+    ],
+    fail: [
+      deployment((d) => (container(d).ports = [{ name: 'http', containerPort: 80 }, { name: 'metrics', containerPort: 9090 }])),
+      deployment((d) => {
+        d.metadata.name = 'too-high';
+        container(d).ports = [{ name: 'http', containerPort: 80 }, { name: 'admin', containerPort: 443 }];
+        d.spec.template.spec.securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '443' }];
+      }),
+      // NET_BIND_SERVICE added back does not reach a non-root process.
+      deployment((d) => {
+        d.metadata.name = 'cap-added';
+        container(d).ports = [{ name: 'http', containerPort: 80 }];
+        container(d).securityContext.capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] };
+      }),
+    ],
+    expected: [
+      { target: `Deployment/${NS}/cap-added`, value: 'web: containerPort 80' },
+      { target: D, value: 'web: containerPort 80' },
+      { target: `Deployment/${NS}/too-high`, value: 'web: containerPort 80' },
+    ],
+  },
+  {
     name: 'no token automount',
     rule: sec.noTokenAutomount,
     pass: [deployment(), serviceAccount()],
@@ -302,5 +333,27 @@ describe('Kubernetes rules', () => {
     expect(wl.livenessSeparateFromReadiness.fix).toBe(
       "serve a cheap liveness endpoint that checks only the process and set 'health.livenessPath' to it; keep dependency checks on the readiness path",
     );
+  });
+
+  test('a port below the first unprivileged port names the container, the port, the pod start and the sysctl value to set', () => {
+    const d = deployment((x) => (container(x).ports = [{ name: 'http', containerPort: 80 }, { name: 'metrics', containerPort: 9090 }]));
+    expect([...sec.privilegedPortBindable.check(fixtureContext({ kubernetes: [d] }))]).toEqual([
+      {
+        target: D,
+        value: 'web: containerPort 80',
+        message: "container web runs without CAP_NET_BIND_SERVICE and listens on port 80, below the pod's first unprivileged port 1024: binding fails with EACCES",
+        fix: "set the pod's securityContext.sysctls net.ipv4.ip_unprivileged_port_start to 80 (deploykit's pod template does), or listen on a port >= 1024",
+        file: expect.any(String),
+      },
+    ]);
+  });
+
+  test('a root container that keeps CAP_NET_BIND_SERVICE may bind a low port', () => {
+    const d = deployment((x) => {
+      x.spec.template.spec.securityContext = { runAsUser: 0 };
+      container(x).ports = [{ name: 'http', containerPort: 80 }];
+      container(x).securityContext = { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } };
+    });
+    expect(findingsOf(sec.privilegedPortBindable, fixtureContext({ kubernetes: [d] }))).toEqual([]);
   });
 });

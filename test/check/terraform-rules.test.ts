@@ -346,10 +346,73 @@ describe('Terraform rules', () => {
     expect(found).toEqual(['dev', 'prod']);
   });
 
-  test('the version warning depends on the injected date, not the clock', () => {
-    const tf = resources({ aws_eks_cluster: { C: cluster({ version: '1.32' }) } });
-    expect(findingsOf(eks.eksVersionStandardSupport, fixtureContext({ terraform: tf, now: new Date('2026-03-23T12:00:00Z') }))).toEqual([]);
-    expect(findingsOf(eks.eksVersionStandardSupport, fixtureContext({ terraform: tf, now: new Date('2026-03-24T12:00:00Z') }))).toHaveLength(1);
+  describe('EKS support windows (the date is injected, never the clock)', () => {
+    const at = (version: string, now: string) => {
+      const tf = resources({ aws_eks_cluster: { C: cluster({ version }) } });
+      const ctx = fixtureContext({ terraform: tf, now: new Date(now) });
+      return { standard: [...eks.eksVersionStandardSupport.check(ctx)], supported: [...eks.eksVersionSupported.check(ctx)] };
+    };
+
+    test('warns 60 days before the end of standard support, naming the version, the date, the days left and the next version', () => {
+      expect(at('1.34', '2026-10-02T00:00:00Z').standard).toEqual([]);
+      expect(at('1.34', '2026-10-03T00:00:00Z').standard).toEqual([
+        {
+          target: 'aws_eks_cluster.C',
+          value: '"1.34"',
+          message: 'Kubernetes 1.34 leaves standard support on 2026-12-02, in 60 day(s); extended support costs extra from then',
+          fix: "upgrade 'cluster.kubernetesVersion' one minor version at a time: 1.34 → 1.35 (docs/UPGRADE.md)",
+        },
+      ]);
+      expect(at('1.34', '2026-12-01T23:00:00Z').standard.map((f) => f.message)).toEqual([
+        'Kubernetes 1.34 leaves standard support on 2026-12-02, in 1 day(s); extended support costs extra from then',
+      ]);
+    });
+
+    test('reports a version past standard support from the start (UTC) of its end day, when AWS starts billing extended support', () => {
+      expect(at('1.32', '2026-03-23T00:00:00Z').standard).toEqual([
+        {
+          target: 'aws_eks_cluster.C',
+          value: '"1.32"',
+          message: 'Kubernetes 1.32 left standard support on 2026-03-23; extended support costs extra and ends on 2027-03-23',
+          fix: "upgrade 'cluster.kubernetesVersion' one minor version at a time: 1.32 → 1.33 (docs/UPGRADE.md)",
+        },
+      ]);
+      expect(at('1.32', '2026-03-22T23:59:59Z').standard.map((f) => f.message)).toEqual([
+        'Kubernetes 1.32 leaves standard support on 2026-03-23, in 1 day(s); extended support costs extra from then',
+      ]);
+    });
+
+    test('the upgrade path runs through every minor version to the first one not ending standard support within 60 days', () => {
+      // On 2026-11-29: 1.33 is in extended support and 1.34 ends standard support in 3 days, so 1.35 is the goal.
+      expect(at('1.32', '2026-11-29T00:00:00Z').standard.map((f) => f.fix)).toEqual([
+        "upgrade 'cluster.kubernetesVersion' one minor version at a time: 1.32 → 1.33 → 1.34 → 1.35 (docs/UPGRADE.md)",
+      ]);
+    });
+
+    test('an estimated date says so, and a version with no newer one known says how to add it', () => {
+      const [finding] = at('1.36', '2027-06-15T00:00:00Z').standard;
+      expect(finding.message).toBe(
+        'Kubernetes 1.36 leaves standard support on 2027-07-30 (an estimate; AWS has not published the date yet), in 45 day(s); extended support costs extra from then',
+      );
+      expect(finding.fix).toBe(
+        "no newer Kubernetes version is known to deploykit yet; add it to config/eks-versions.ts, then upgrade 'cluster.kubernetesVersion' (docs/UPGRADE.md)",
+      );
+    });
+
+    test('past extended support is an error of DK-TF-006 only, from the start of the end day', () => {
+      expect(at('1.32', '2027-03-22T23:59:59Z').supported).toEqual([]);
+      const later = at('1.32', '2027-03-23T00:00:00Z');
+      expect(later.standard).toEqual([]);
+      expect(later.supported).toEqual([
+        {
+          target: 'aws_eks_cluster.C',
+          value: '"1.32"',
+          message: 'Kubernetes 1.32 left extended support on 2027-03-23; EKS upgrades it on its own',
+          // 1.35 leaves standard support 4 days later, so the path goes on to 1.36.
+          fix: "upgrade 'cluster.kubernetesVersion' one minor version at a time: 1.32 → 1.33 → 1.34 → 1.35 → 1.36 (docs/UPGRADE.md)",
+        },
+      ]);
+    });
   });
 
   test('a resource type outside the apply role names every resource of the type, the role, and how to extend it', () => {

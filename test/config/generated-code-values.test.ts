@@ -84,6 +84,12 @@ const FIELDS: [string, (input: any, v: string) => void, () => string, (v: string
     (v) => `'${v}' (${q(v)}) is not an environment variable name; use letters, digits and "_"`,
   ],
   [
+    'services.<name>.initContainers[].name',
+    (i, v) => (i.services['company-web'].initContainers = [{ name: v }]),
+    () => 'services.company-web.initContainers[0]',
+    (v) => `'name' (${q(v)}) is not a valid container name (DNS-1123 label); use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+  ],
+  [
     'services.<name>.health.readinessPath',
     (i, v) => (i.services['company-web'].health = { readinessPath: `/${v}` }),
     () => 'services.company-web.health',

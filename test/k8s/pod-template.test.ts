@@ -7,9 +7,13 @@ import {
   selectorLabels,
   TMP_MOUNT_PATH,
   typedApiObject,
+  unprivilegedPortSysctls,
+  UNPRIVILEGED_PORT_START_SYSCTL,
   workloadLabels,
   type RestrictedPodTemplateProps,
 } from '../../k8s';
+import { KUBERNETES_SECURITY_RULES } from '../../cli/check/rules/kubernetes-security';
+import { fixtureContext } from '../check/rule-fixtures';
 import { definitionsWith, environmentOf, serviceOf } from './helpers';
 
 const WEB = 'company-web';
@@ -95,6 +99,59 @@ describe('restrictedPodTemplate defaults (staging company-web)', () => {
 
   test('adds the sleep preStop action through the patches', () => {
     expect(container.lifecycle).toEqual({ preStop: { sleep: { seconds: props.service.preStopSleepSeconds } } });
+  });
+});
+
+/**
+ * The sysctls the Pod Security Standards "baseline" (and so "restricted") profile allows, from
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline ("Sysctls").
+ */
+const PSS_ALLOWED_SYSCTLS = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+];
+
+describe('ports below 1024 for a non-root container without capabilities', () => {
+  const withPorts = (main: number, additional: number[] = []) =>
+    renderedTemplate(
+      propsFor((i) => {
+        i.services[WEB].containerPort = main;
+        i.services[WEB].additionalPorts = additional.map((containerPort, n) => ({ name: `extra-${n}`, containerPort }));
+      }),
+    ).spec;
+
+  test('sets net.ipv4.ip_unprivileged_port_start to the main port when it is below 1024', () => {
+    const pod = withPorts(80);
+    expect(pod.securityContext.sysctls).toEqual([{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: '80' }]);
+    // The container stays exactly as restricted: the sysctl replaces CAP_NET_BIND_SERVICE.
+    expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
+  test('takes the lowest of the main and additional ports', () => {
+    expect(withPorts(8080, [9090, 443]).securityContext.sysctls).toEqual([{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: '443' }]);
+    expect(withPorts(443, [80]).securityContext.sysctls).toEqual([{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: '80' }]);
+  });
+
+  test('sets no sysctl when every port is 1024 or above', () => {
+    expect(withPorts(1024, [9090]).securityContext).not.toHaveProperty('sysctls');
+    expect(unprivilegedPortSysctls([1024, 8080])).toEqual([]);
+    expect(unprivilegedPortSysctls([1023])).toEqual([{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: '1023' }]);
+  });
+
+  test('stays within the restricted Pod Security Standard: only allowed sysctls, and deploykit check finds no security error', () => {
+    const pod = withPorts(80, [443]);
+    for (const { name } of pod.securityContext.sysctls) expect(PSS_ALLOWED_SYSCTLS).toContain(name);
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: WEB, namespace: WEB }, spec: { template: { spec: pod } } };
+    const ctx = fixtureContext({ kubernetes: [deployment] });
+    for (const rule of KUBERNETES_SECURITY_RULES.filter((r) => r.id !== 'DK-K8S-017')) expect([rule.id, [...rule.check(ctx)]]).toEqual([rule.id, []]);
   });
 });
 

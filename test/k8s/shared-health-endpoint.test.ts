@@ -5,11 +5,12 @@ import { defineEnvironments, type Definitions } from '../../config';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
+import { validateKubernetesObject } from '../support/kubernetes-schema';
 import { exampleInput, kubernetesText, tempDir } from '../support/synth';
 
 /**
  * A service as a typical Node app arrives: liveness and readiness on one `/_health` endpoint, no
- * startup endpoint, listening on port 80, its image tag given by CI. Built here rather than taken
+ * startup endpoint, listening on port 80 (as non-root without capabilities), its image tag given by CI. Built here rather than taken
  * from the example, so the example can change without changing what this test expects.
  */
 const SERVICE = 'orders-api';
@@ -56,6 +57,14 @@ describe('a service with one health endpoint for liveness and readiness and no s
     expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(120);
   });
 
+  test.each(defs.environments.map((e) => e.name))('%s: the non-root container without capabilities may bind port 80: the pod lowers the first unprivileged port to 80', (env) => {
+    const pod = find(objectsOf(out, env), 'Deployment', SERVICE).spec.template.spec;
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    for (const obj of objectsOf(out, env)) expect(() => validateKubernetesObject(obj)).not.toThrow();
+  });
+
   test.each(defs.environments.map((e) => e.name))('%s: the Service and the NetworkPolicies reach the pods on container port 80', (env) => {
     const objects = objectsOf(out, env);
     const service = find(objects, 'Service', SERVICE);
@@ -74,6 +83,7 @@ describe('a service with one health endpoint for liveness and readiness and no s
   test('deploykit check reports no error and warns about the shared endpoint in every environment (DK-K8S-026)', () => {
     const report = runCheck(defs, { dir: out, now: NOW });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(report.findings.filter((f) => f.ruleId === 'DK-K8S-028')).toEqual([]);
     const shared = report.findings.filter((f) => f.ruleId === 'DK-K8S-026');
     expect(shared.map((f) => [f.severity, f.environment, f.target]).sort()).toEqual(
       defs.environments.map((e) => ['warning', e.name, `Deployment/${SERVICE}/${SERVICE}`]).sort(),
@@ -83,7 +93,7 @@ describe('a service with one health endpoint for liveness and readiness and no s
   test('the CLI checks the definitions with the tag from CI and exits 0', async () => {
     const file = join(tempDir(), 'orders-api.json');
     writeFileSync(file, JSON.stringify(nodeServiceInput()));
-    const result = await runCli('check', '--config', file, '--image-tag', IMAGE_TAG);
+    const result = await runCli('check', '--config', file, '--image-tag', IMAGE_TAG, '--date', NOW.toISOString().slice(0, 10));
     expect(result.stdout).toMatch(/^0 error\(s\), \d+ warning\(s\), 0 suppressed$/m);
     expect(result.code).toBe(0);
   });

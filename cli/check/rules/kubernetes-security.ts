@@ -169,6 +169,53 @@ export const noHostAccess: EnvironmentRule = {
   },
 };
 
+/** The first port the pod's processes may bind without CAP_NET_BIND_SERVICE (its sysctl, else the kernel's 1024). */
+function unprivilegedPortStart(spec: PodSpec): number {
+  const sysctls = ((spec.securityContext ?? {}).sysctls ?? []) as readonly { name?: unknown; value?: unknown }[];
+  const set = sysctls.find((s) => s.name === 'net.ipv4.ip_unprivileged_port_start');
+  const value = set === undefined ? NaN : Number(set.value);
+  return Number.isInteger(value) ? value : 1024;
+}
+
+/** Whether a container keeps CAP_NET_BIND_SERVICE in effect: only as root (added capabilities do not reach a non-root process). */
+function canBindPrivilegedPorts(spec: PodSpec, c: Container): boolean {
+  const user = effective(spec, c, 'runAsUser');
+  if (effective(spec, c, 'runAsNonRoot') === true || (user !== undefined && user !== 0)) return false;
+  const caps = (c.securityContext?.capabilities ?? {}) as { drop?: string[]; add?: string[] };
+  const dropped = (caps.drop ?? []).some((d) => d === 'ALL' || d === 'NET_BIND_SERVICE');
+  return !dropped || (caps.add ?? []).includes('NET_BIND_SERVICE');
+}
+
+export const privilegedPortBindable: EnvironmentRule = {
+  id: 'DK-K8S-028',
+  name: 'PrivilegedPortBindable',
+  scope: 'environment',
+  severity: 'error',
+  layer: 'kubernetes',
+  title: 'A container port below 1024 is bindable: the pod lowers net.ipv4.ip_unprivileged_port_start to it',
+  fix: "set the pod's securityContext.sysctls net.ipv4.ip_unprivileged_port_start to the lowest container port (deploykit's pod template does), or listen on a port >= 1024",
+  upstream: [{ tool: 'Pod Security Standards', id: 'baseline: Sysctls (net.ipv4.ip_unprivileged_port_start is a safe sysctl)' }],
+  helpUri: 'https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls',
+  *check({ kubernetes }) {
+    for (const { obj, pod } of workloadsOf(kubernetes)) {
+      const start = unprivilegedPortStart(pod.spec);
+      const lowest = Math.min(...containersOf(pod.spec).flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)));
+      for (const c of containersOf(pod.spec)) {
+        if (canBindPrivilegedPorts(pod.spec, c)) continue;
+        for (const port of (c.ports ?? []).filter((p) => p.containerPort < start)) {
+          yield {
+            target: targetOf(obj),
+            value: `${c.name}: containerPort ${port.containerPort}`,
+            message: `container ${c.name} runs without CAP_NET_BIND_SERVICE and listens on port ${port.containerPort}, below the pod's first unprivileged port ${start}: binding fails with EACCES`,
+            fix: `set the pod's securityContext.sysctls net.ipv4.ip_unprivileged_port_start to ${lowest} (deploykit's pod template does), or listen on a port >= 1024`,
+            file: kubernetes.fileOf(obj),
+          };
+        }
+      }
+    }
+  },
+};
+
 /** The ServiceAccount a pod runs as, if it is among the objects. */
 function serviceAccountOf(objects: KubernetesObjects, obj: KubernetesObject, spec: PodSpec): KubernetesObject | undefined {
   return objects.find('ServiceAccount', namespaceOf(obj), spec.serviceAccountName ?? 'default');
@@ -209,5 +256,6 @@ export const KUBERNETES_SECURITY_RULES: readonly EnvironmentRule[] = [
   dropAllCapabilities,
   seccompRuntimeDefault,
   noHostAccess,
+  privilegedPortBindable,
   noTokenAutomount,
 ];

@@ -1,5 +1,13 @@
 /** Terraform rules for the EKS control plane: secrets encryption, logging, endpoint, version, zones. */
-import { eksVersionInfo, SUPPORTED_EKS_VERSIONS } from '../../../config';
+import {
+  daysUntil,
+  eksSupportStatus,
+  eksUpgradePath,
+  eksVersionInfo,
+  STANDARD_SUPPORT_WARNING_DAYS,
+  SUPPORTED_EKS_VERSIONS,
+  type EksVersionInfo,
+} from '../../../config';
 import { block, blocks, show, strings, type TerraformConfig, type TerraformResource } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
 
@@ -134,22 +142,49 @@ function versionOf(c: TerraformResource): string | undefined {
   return typeof c.values.version === 'string' ? c.values.version : undefined;
 }
 
+/** The fix of a version finding: the minor versions to upgrade through, or how to add a newer one. */
+function upgradeFix(version: string, now: Date): string {
+  const path = eksUpgradePath(version, now);
+  if (path.length === 0) return `no newer Kubernetes version is known to deploykit yet; add it to config/eks-versions.ts, then upgrade 'cluster.kubernetesVersion' (docs/UPGRADE.md)`;
+  return `upgrade 'cluster.kubernetesVersion' one minor version at a time: ${[version, ...path].join(' → ')} (docs/UPGRADE.md)`;
+}
+
+const estimateNote = (info: EksVersionInfo) => (info.estimated ? ' (an estimate; AWS has not published the date yet)' : '');
+
 export const eksVersionStandardSupport: EnvironmentRule = {
   id: 'DK-TF-005',
   name: 'EksVersionStandardSupport',
   scope: 'environment',
   severity: 'warning',
   layer: 'terraform',
-  title: 'The EKS Kubernetes version is within standard support',
-  fix: "upgrade 'cluster.kubernetesVersion' to a version in standard support (extended support costs extra)",
+  title: `The EKS Kubernetes version is within standard support, for more than ${STANDARD_SUPPORT_WARNING_DAYS} more days`,
+  fix: "upgrade 'cluster.kubernetesVersion' to the next minor version (extended support costs extra)",
   upstream: [{ tool: 'Trivy', id: 'AVD-AWS-0051' }],
-  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html',
+  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar',
   *check({ terraform: tf, now }) {
     for (const c of clusters(tf)) {
       const version = versionOf(c);
       const info = version ? eksVersionInfo(version) : undefined;
-      if (info && now.getTime() > Date.parse(`${info.endOfStandardSupport}T23:59:59Z`) && now.getTime() <= Date.parse(`${info.endOfExtendedSupport}T23:59:59Z`)) {
-        yield { target: c.address, value: show(version), message: `Kubernetes ${version} left standard support on ${info.endOfStandardSupport}` };
+      if (!version || !info) continue;
+      const status = eksSupportStatus(info, now);
+      const end = info.endOfStandardSupport;
+      if (status === 'extended') {
+        yield {
+          target: c.address,
+          value: show(version),
+          message: `Kubernetes ${version} left standard support on ${end}${estimateNote(info)}; extended support costs extra and ends on ${info.endOfExtendedSupport}`,
+          fix: upgradeFix(version, now),
+        };
+      } else if (status === 'standard') {
+        const daysLeft = daysUntil(end, now);
+        if (daysLeft <= STANDARD_SUPPORT_WARNING_DAYS) {
+          yield {
+            target: c.address,
+            value: show(version),
+            message: `Kubernetes ${version} leaves standard support on ${end}${estimateNote(info)}, in ${daysLeft} day(s); extended support costs extra from then`,
+            fix: upgradeFix(version, now),
+          };
+        }
       }
     }
   },
@@ -164,14 +199,19 @@ export const eksVersionSupported: EnvironmentRule = {
   title: 'The EKS Kubernetes version is pinned and still supported',
   fix: `set 'cluster.kubernetesVersion' to one of ${SUPPORTED_EKS_VERSIONS.join(', ')} that is still supported`,
   upstream: [{ tool: 'Trivy', id: 'AVD-AWS-0051' }],
-  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html',
+  helpUri: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar',
   *check({ terraform: tf, now }) {
     for (const c of clusters(tf)) {
       const version = versionOf(c);
       const info = version ? eksVersionInfo(version) : undefined;
-      if (!info) yield { target: c.address, value: show(version), message: "'version' is not a Kubernetes version deploykit knows (unset versions float to the newest)" };
-      else if (now.getTime() > Date.parse(`${info.endOfExtendedSupport}T23:59:59Z`)) {
-        yield { target: c.address, value: show(version), message: `Kubernetes ${version} left extended support on ${info.endOfExtendedSupport}; EKS upgrades it on its own` };
+      if (!version || !info) yield { target: c.address, value: show(version), message: "'version' is not a Kubernetes version deploykit knows (unset versions float to the newest)" };
+      else if (eksSupportStatus(info, now) === 'unsupported') {
+        yield {
+          target: c.address,
+          value: show(version),
+          message: `Kubernetes ${version} left extended support on ${info.endOfExtendedSupport}${estimateNote(info)}; EKS upgrades it on its own`,
+          fix: upgradeFix(version, now),
+        };
       }
     }
   },

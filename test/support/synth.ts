@@ -27,6 +27,35 @@ export function moveToAccount(envInput: any, account: string): void {
   }
 }
 
+/**
+ * Managed node groups for a test fixture: tests that reason about node groups set them explicitly
+ * ({@link useNodeGroups}), so they do not depend on the compute mode the example happens to use.
+ */
+export const FIXTURE_NODE_GROUPS = {
+  general: { instanceTypes: ['m6i.large'], minSize: 2, desiredSize: 2, maxSize: 4 },
+} as const;
+
+/** Puts one environment of a raw input on managed node groups (compute "node-groups"). */
+export function useNodeGroups(envInput: any, nodeGroups: Record<string, unknown> = FIXTURE_NODE_GROUPS): any {
+  envInput.cluster.compute = 'node-groups';
+  envInput.cluster.nodeGroups = structuredClone(nodeGroups);
+  return envInput;
+}
+
+/** Puts one environment of a raw input on EKS Auto Mode (compute "auto-mode", no node groups). */
+export function useAutoMode(envInput: any): any {
+  envInput.cluster.compute = 'auto-mode';
+  delete envInput.cluster.nodeGroups;
+  return envInput;
+}
+
+/** The raw input of one environment by name. */
+export function envInputOf(input: any, name: string): any {
+  const found = input.environments.find((e: any) => e.name === name);
+  if (!found) throw new Error(`no environment ${name} in the input`);
+  return found;
+}
+
 /** A deep copy of the example input, safe to mutate in a test. */
 export function exampleInput(): any {
   return structuredClone(exampleDefinitions);

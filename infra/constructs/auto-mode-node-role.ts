@@ -12,6 +12,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { awsManagedPolicyArn } from '../private/arn';
 import { serviceTrustPolicy } from '../private/trust-policy';
+import { assertIamRoleName } from '../private/iam-role-name';
 
 /** The managed policies of an Auto Mode node role, and no others. */
 export const AUTO_MODE_NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly'] as const;
@@ -35,11 +36,7 @@ export class AutoModeNodeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoModeNodeRoleProps) {
     super(scope, id);
-    if (props.roleName.length > 64 || !/^[\w+=,.@-]+$/.test(props.roleName)) {
-      throw new Error(
-        `${this.node.path}: 'roleName' (${JSON.stringify(props.roleName)}) is not a valid IAM role name; use at most 64 letters, digits and +=,.@_-`,
-      );
-    }
+    assertIamRoleName(this.node.path, props.roleName);
     this.resource = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: `Nodes EKS Auto Mode launches for cluster ${props.clusterName}`,

@@ -17,6 +17,7 @@ import { sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn } from '../private/arn';
 import { podIdentityTrustPolicy } from '../private/trust-policy';
 import type { EncryptionKey } from './encryption-key';
+import { assertIamRoleName } from '../private/iam-role-name';
 
 /** Name of the EKS add-on. */
 export const CLOUDWATCH_OBSERVABILITY_ADDON = 'amazon-cloudwatch-observability';
@@ -84,9 +85,7 @@ export class ClusterObservability extends Construct {
   constructor(scope: Construct, id: string, props: ClusterObservabilityProps) {
     super(scope, id);
     const where = this.node.path;
-    if (props.roleName.length > 64 || !/^[\w+=,.@-]+$/.test(props.roleName)) {
-      throw new Error(`${where}: 'roleName' (${JSON.stringify(props.roleName)}) is not a valid IAM role name; use at most 64 letters, digits and +=,.@_-`);
-    }
+    assertIamRoleName(where, props.roleName);
     for (const [kind, name] of Object.entries(props.logGroupNames)) {
       if (!name.startsWith('/aws/containerinsights/') || !name.endsWith(`/${kind}`)) {
         throw new Error(

@@ -11,6 +11,7 @@ import { secretReadGrants, type AwsSecretReference } from '../../config';
 import type { IPolicyHolder, PolicyStatement } from '../policy-statement';
 import { InlinePolicy } from '../private/inline-policy';
 import { podIdentityTrustPolicy } from '../private/trust-policy';
+import { assertIamRoleName } from '../private/iam-role-name';
 
 /** Props of {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -48,11 +49,7 @@ export class WorkloadIdentity extends Construct implements IPolicyHolder {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    if (props.roleName.length > 64 || !/^[\w+=,.@-]+$/.test(props.roleName)) {
-      throw new Error(
-        `${this.node.path}: 'roleName' (${JSON.stringify(props.roleName)}) is not a valid IAM role name; use at most 64 letters, digits and +=,.@_-`,
-      );
-    }
+    assertIamRoleName(this.node.path, props.roleName);
     this.resource = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: `Pods of ServiceAccount ${props.namespace}/${props.serviceAccount} (EKS Pod Identity)`,

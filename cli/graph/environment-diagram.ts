@@ -1,7 +1,8 @@
 /**
  * Architecture diagrams generated from the definitions: one Mermaid `architecture-beta` diagram per
- * environment (account and region, VPC and zones with their subnets, cluster and node groups,
- * repositories, namespaces with their services and scaling bounds, the CI deploy role).
+ * environment (account and region, VPC and zones with their subnets, cluster and its nodes: the node
+ * groups or EKS Auto Mode; repositories, namespaces with their services and scaling bounds, the CI
+ * deploy role).
  * Derived from the definitions only, so it is exactly what synth builds.
  * @see https://mermaid.js.org/syntax/architecture.html
  */
@@ -13,6 +14,9 @@ import {
   type Definitions,
   type EnvironmentDefinition,
 } from '../../config';
+
+/** Mermaid identifier of the nodes of an EKS Auto Mode cluster. */
+const AUTO_MODE_NODES = 'auto_mode_nodes';
 
 /** Mermaid identifier for a name (`company-web` → `company_web`). */
 function id(...parts: string[]): string {
@@ -42,14 +46,16 @@ export function environmentDiagram(defs: Definitions, env: EnvironmentDefinition
   });
   const endpoint = env.cluster.endpointAccess === 'private' ? 'private endpoint' : 'public endpoint, restricted';
   service('cluster', 'server', `EKS ${clusterName(defs.system, env)} v${env.cluster.kubernetesVersion}, ${endpoint}`, 'vpc');
+  // The nodes by compute mode: the managed node groups the Cluster Autoscaler scales, or Auto Mode's.
   for (const ng of env.cluster.nodeGroups) {
     service(
       id('nodes', ng.name),
       'server',
-      `node group ${ng.name}: ${ng.instanceTypes.join(' ')} ${ng.capacityType}, ${ng.minSize} to ${ng.maxSize} nodes`,
+      `node group ${ng.name}: ${ng.instanceTypes.join(' ')} ${ng.capacityType}, ${ng.minSize} to ${ng.maxSize} nodes by the Cluster Autoscaler`,
       'vpc',
     );
   }
+  if (env.cluster.compute === 'auto-mode') service(AUTO_MODE_NODES, 'server', 'EKS Auto Mode nodes, launched and scaled by EKS for the pods', 'vpc');
   group('workloads', 'cloud', 'Kubernetes workloads', 'vpc');
   for (const svc of env.services) {
     const ns = id('ns', namespaceName(svc));
@@ -63,6 +69,7 @@ export function environmentDiagram(defs: Definitions, env: EnvironmentDefinition
   service('ci', 'internet', `CI role ${ciDeployRoleName(defs.system, env)}`);
 
   for (const ng of env.cluster.nodeGroups) lines.push(`  ${id('nodes', ng.name)}:T -- B:cluster`);
+  if (env.cluster.compute === 'auto-mode') lines.push(`  ${AUTO_MODE_NODES}:T -- B:cluster`);
   for (const svc of env.services) {
     lines.push(`  ${id('svc', svc.name)}:R --> L:${id('ecr', svc.name)}`);
     lines.push(`  ci:B --> T:${id('ecr', svc.name)}`);

@@ -1,11 +1,15 @@
 /** The cdktf aspect on a real environment stack: tags on every taggable resource, and the mandatory-setting failure. */
 import { Aspects, TerraformResource, Testing } from 'cdktf';
-import { defineEnvironments, exampleDefinitions, stackName } from '../../config';
+import { defineEnvironments, stackName } from '../../config';
 import { EnvironmentStack } from '../../infra';
+import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../../test/support/synth';
 import { CostCentreAspect } from './cost-centre-aspect';
 
-function prodStack(): EnvironmentStack {
-  const definitions = defineEnvironments(structuredClone(exampleDefinitions));
+/** The example's prod stack, on managed node groups unless `autoMode` (whatever mode the example uses). */
+function prodStack(autoMode = false): EnvironmentStack {
+  const input = exampleInput();
+  (autoMode ? useAutoMode : useNodeGroups)(envInputOf(input, 'prod'));
+  const definitions = defineEnvironments(input);
   const environment = definitions.environments.find((e) => e.name === 'prod')!;
   return new EnvironmentStack(Testing.app(), stackName(definitions.system, environment), { definitions, environment });
 }
@@ -30,6 +34,19 @@ describe('CostCentreAspect', () => {
     for (const type of ['aws_vpc', 'aws_subnet', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_ecr_repository', 'aws_iam_role', 'aws_kms_key']) {
       expect(types).toContain(type);
     }
+  });
+
+  test('tags every taggable resource of an EKS Auto Mode stack too, its node role included', () => {
+    const autoMode = prodStack(true);
+    Aspects.of(autoMode).add(new CostCentreAspect({ costCentre: 'cc-1234' }));
+    const synthesized = JSON.parse(Testing.synth(autoMode, true));
+    const taggable = resourcesOf(autoMode).filter((r) => 'tagsInput' in r);
+    for (const resource of taggable) {
+      const tags = synthesized.resource[resource.terraformResourceType][resource.friendlyUniqueId].tags;
+      expect([resource.node.path, tags?.['cost-centre']]).toEqual([resource.node.path, 'cc-1234']);
+    }
+    expect(taggable.map((r) => r.terraformResourceType)).not.toContain('aws_eks_node_group');
+    expect(taggable.some((r) => r.node.path.includes('AutoModeNodeRole'))).toBe(true);
   });
 
   test('leaves resource types without tags untouched, so the configuration stays valid', () => {

@@ -5,6 +5,7 @@
 import { Testing } from 'cdk8s';
 import { defineEnvironments, stackName, type Definitions } from '../../config';
 import { validateKubernetesObject } from '../../test/support/kubernetes-schema';
+import { envInputOf, useAutoMode, useNodeGroups } from '../../test/support/synth';
 import { CompanyChart } from './company-chart';
 import { companyDefinitions, companyDefinitionsInput, companyWorkers } from './company-definitions';
 import { queueUrl } from './naming';
@@ -28,10 +29,11 @@ function find(objects: readonly any[], kind: string, name: string): any {
   return found[0];
 }
 
-/** Definitions whose worker has `change` applied to its catalogue entry. */
-function withWorker(change: Record<string, unknown>): Definitions {
+/** Definitions whose worker has `change` applied to its catalogue entry, then `mutate` applied to the input. */
+function withWorker(change: Record<string, unknown>, mutate: (input: any) => void = () => {}): Definitions {
   const input: any = structuredClone(companyDefinitionsInput);
   Object.assign(input.services['company-worker'], change);
+  mutate(input);
   return defineEnvironments(input);
 }
 
@@ -186,7 +188,12 @@ describe('WorkerService in CompanyChart', () => {
   });
 
   test("fails when the workers' maximum replicas do not fit in the node groups, naming the worker", () => {
-    const defs = withWorker({ autoscaling: { minReplicas: 2, maxReplicas: 40 } });
+    const defs = withWorker({ autoscaling: { minReplicas: 2, maxReplicas: 40 } }, (input) => useNodeGroups(envInputOf(input, 'staging')));
     expect(() => synthCompanyChart('staging', defs)).toThrow(/staging\.services: .*company-worker 40 × 250m/);
+  });
+
+  test('accepts as many worker replicas as the HPA allows in Auto Mode, where no maxSize bounds the nodes', () => {
+    const defs = withWorker({ autoscaling: { minReplicas: 2, maxReplicas: 40 } }, (input) => useAutoMode(envInputOf(input, 'staging')));
+    expect(find(synthCompanyChart('staging', defs), 'HorizontalPodAutoscaler', 'company-worker').spec.maxReplicas).toBe(40);
   });
 });

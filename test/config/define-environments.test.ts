@@ -1,5 +1,5 @@
 import { defineEnvironments } from '../../config';
-import { configIssuesOf, exampleInput } from '../support/synth';
+import { configIssuesOf, exampleInput, useNodeGroups } from '../support/synth';
 
 const issuesOf = configIssuesOf;
 
@@ -159,13 +159,13 @@ describe('defineEnvironments', () => {
     ],
     [
       'node group min <= desired <= max',
-      (i) => (env(i, 'staging').cluster.nodeGroups.general.desiredSize = 9),
+      (i) => (useNodeGroups(env(i, 'staging')).cluster.nodeGroups.general.desiredSize = 9),
       'staging.cluster.nodeGroups.general',
       `'minSize' (2) <= 'desiredSize' (9) <= 'maxSize' (4) does not hold; make minSize <= desiredSize <= maxSize`,
     ],
     [
       'production node groups keep two nodes',
-      (i) => Object.assign(env(i, 'prod').cluster.nodeGroups.general, { minSize: 1, desiredSize: 1 }),
+      (i) => Object.assign(useNodeGroups(env(i, 'prod')).cluster.nodeGroups.general, { minSize: 1, desiredSize: 1 }),
       'prod.cluster.nodeGroups.general',
       `'minSize' (1) must be >= 2 in a production environment; raise minSize so one node can fail or be replaced`,
     ],

@@ -2,7 +2,7 @@
  * Values of the definitions that reach generated code (pipeline YAML, GitHub expressions, shell lines,
  * IAM trust policies, Terraform JSON) are refused at load when they could change its meaning.
  */
-import { configIssuesOf, exampleInput } from '../support/synth';
+import { configIssuesOf, exampleInput, FIXTURE_NODE_GROUPS, useNodeGroups } from '../support/synth';
 
 const issuesOf = configIssuesOf;
 
@@ -12,8 +12,9 @@ const HOSTILE = ["main'||true||'", '$(rm -rf /)', 'main\nrm -rf /', '${{ secrets
 const q = (value: string) => JSON.stringify(value);
 const second = (input: any) => input.environments[1];
 const secondName = () => exampleInput().environments[1].name as string;
-const firstNodeGroup = (input: any) => Object.values<any>(second(input).cluster.nodeGroups)[0];
-const firstNodeGroupName = () => Object.keys(exampleInput().environments[1].cluster.nodeGroups)[0];
+/** The first node group of the second environment, put on the fixture node groups whatever its compute mode. */
+const firstNodeGroup = (input: any) => Object.values<any>(useNodeGroups(second(input)).cluster.nodeGroups)[0];
+const firstNodeGroupName = () => Object.keys(FIXTURE_NODE_GROUPS)[0];
 
 /** [field, how to set it, path of the issue, message for a value]. */
 const FIELDS: [string, (input: any, v: string) => void, () => string, (v: string) => string][] = [

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { environmentDiagram } from '../../cli/graph/environment-diagram';
 import { runCli } from '../support/cli';
 import { defineEnvironments } from '../../config';
-import { exampleDefs, exampleInput } from '../support/synth';
+import { envInputOf, exampleDefs, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
 
 interface ParsedDiagram {
   groups: { id: string; in?: string; title?: string }[];
@@ -37,6 +37,8 @@ describe('environmentDiagram', () => {
     }
     expect(ast.groups.filter((g) => g.id.startsWith('zone_'))).toHaveLength(env.network.availabilityZones.length);
     expect(ast.services.filter((s) => s.id.startsWith('ecr_'))).toHaveLength(env.services.length);
+    expect(ast.services.filter((s) => s.id.startsWith('nodes_'))).toHaveLength(env.cluster.nodeGroups.length);
+    expect(services.has('auto_mode_nodes')).toBe(env.cluster.compute === 'auto-mode');
   });
 
   test('shows VPC, zones, cluster, node groups, HPA bounds and the CI role of a production environment', () => {
@@ -48,7 +50,7 @@ describe('environmentDiagram', () => {
     prod.network = { vpcCidr: '10.30.0.0/16', availabilityZones: ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'], natGateways: 'one-per-az' };
     prod.cluster.kubernetesVersion = '1.35';
     prod.cluster.endpointAccess = 'private';
-    prod.cluster.nodeGroups = { general: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 3, desiredSize: 3, maxSize: 9 } };
+    useNodeGroups(prod, { general: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 3, desiredSize: 3, maxSize: 9 } });
     input.services['company-web'] = { ...input.services['company-web'], containerPort: 8080, servicePort: 80 };
     prod.services['company-web'] = { autoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilizationPercent: 50 } };
     const fixture = defineEnvironments(input);
@@ -56,9 +58,25 @@ describe('environmentDiagram', () => {
     expect(text).toContain('group vpc(cloud)[VPC 10.30.0.0/16] in account');
     expect(text).toContain('group zone_ap_east_1c(cloud)[ap-east-1c] in vpc');
     expect(text).toContain('service cluster(server)[EKS shop-live v1.35, private endpoint] in vpc');
-    expect(text).toContain('node group general: m6i.xlarge m5.xlarge ON_DEMAND, 3 to 9 nodes');
+    expect(text).toContain('service nodes_general(server)[node group general: m6i.xlarge m5.xlarge ON_DEMAND, 3 to 9 nodes by the Cluster Autoscaler] in vpc');
+    expect(text).toContain('nodes_general:T -- B:cluster');
+    expect(text).not.toContain('Auto Mode');
+    expect(parseWithMermaid(text).edges).toContainEqual({ lhsId: 'nodes_general', rhsId: 'cluster' });
     expect(text).toContain('service svc_company_web(server)[company-web: HPA 3 to 12 at 50% CPU, port 80 to 8080] in ns_company_web');
     expect(text).toContain('service ci(internet)[CI role deploykit-shop-live-deploy]');
+  });
+
+  test('draws the EKS Auto Mode nodes attached to the cluster, and no node group, for an Auto Mode environment', () => {
+    const input = exampleInput();
+    useAutoMode(envInputOf(input, 'staging'));
+    const fixture = defineEnvironments(input);
+    const text = environmentDiagram(fixture, fixture.environments.find((e) => e.name === 'staging')!);
+    expect(text).toContain('service auto_mode_nodes(server)[EKS Auto Mode nodes, launched and scaled by EKS for the pods] in vpc');
+    expect(text).toContain('auto_mode_nodes:T -- B:cluster');
+    expect(text).not.toContain('node group');
+    const ast = parseWithMermaid(text);
+    expect(ast.services.filter((s) => s.id.startsWith('nodes_'))).toEqual([]);
+    expect(ast.edges).toContainEqual({ lhsId: 'auto_mode_nodes', rhsId: 'cluster' });
   });
 
   test('the parser rejects a malformed diagram, so the check above can fail', () => {

@@ -1,7 +1,29 @@
+import { defineEnvironments } from '../../config';
 import { allocatable, clusterCapacityIssues, instanceTypeCapacity } from '../../k8s';
+import { envInputOf, exampleInput, useNodeGroups } from '../support/synth';
 import { definitionsWith, environmentOf } from './helpers';
 
-const staging = (mutate: (input: any) => void) => environmentOf(definitionsWith(mutate), 'staging');
+/**
+ * Staging on the fixture node groups (general: m6i.large, at most 4), running exactly company-web
+ * (250m / 256Mi, at most 4 replicas) and company-api (500m / 512Mi, at most 6), whatever the example
+ * defines; `mutate` then changes the raw input.
+ */
+function staging(mutate: (input: any) => void) {
+  const input = exampleInput();
+  Object.assign(input.services['company-web'], {
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
+  });
+  Object.assign(input.services['company-api'], {
+    resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 50 },
+  });
+  const env = useNodeGroups(envInputOf(input, 'staging'));
+  env.services = { 'company-web': {}, 'company-api': {} };
+  mutate(input);
+  return environmentOf(defineEnvironments(input), 'staging');
+}
+const stagingOf = (input: any) => envInputOf(input, 'staging');
 
 describe('allocatable', () => {
   test('subtracts kube-reserved, the eviction threshold and the DaemonSet reservation from a 2-vCPU node', () => {
@@ -53,7 +75,7 @@ describe('clusterCapacityIssues', () => {
 
   test('counts fixed replicas when a service has no autoscaling', () => {
     const env = staging((input) => {
-      input.environments[1].services['company-api'] = { autoscaling: null, replicas: 13 };
+      stagingOf(input).services['company-api'] = { autoscaling: null, replicas: 13 };
     });
     expect(clusterCapacityIssues(env).map((i) => i.message)).toEqual([expect.stringContaining('is 7600m (company-web 4 × 250m, company-api 13 × 500m, cluster-autoscaler 1 × 100m)')]);
   });
@@ -61,7 +83,7 @@ describe('clusterCapacityIssues', () => {
   test('fails when one pod asks for more than the largest node offers', () => {
     const env = staging((input) => {
       input.services['company-api'].resources = { requests: { cpu: '2', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } };
-      input.environments[1].cluster.nodeGroups.general.maxSize = 20;
+      stagingOf(input).cluster.nodeGroups.general.maxSize = 20;
     });
     expect(clusterCapacityIssues(env)).toEqual([
       {
@@ -73,7 +95,7 @@ describe('clusterCapacityIssues', () => {
 
   test('plans with the smallest instance type of a group, because the autoscaler may launch any of them', () => {
     const env = staging((input) => {
-      input.environments[1].cluster.nodeGroups.general.instanceTypes = ['m6i.xlarge', 't3.medium'];
+      stagingOf(input).cluster.nodeGroups.general.instanceTypes = ['m6i.xlarge', 't3.medium'];
       input.services['company-api'].autoscaling.maxReplicas = 12;
     });
     expect(clusterCapacityIssues(env).map((i) => i.message)).toEqual([expect.stringContaining('(general 4 × t3.medium at 1680m)')]);
@@ -82,13 +104,13 @@ describe('clusterCapacityIssues', () => {
   test('adds up every node group', () => {
     const env = staging((input) => {
       input.services['company-api'].autoscaling.maxReplicas = 20;
-      input.environments[1].cluster.nodeGroups.extra = { instanceTypes: ['c6i.xlarge'], minSize: 0, desiredSize: 0, maxSize: 2 };
+      stagingOf(input).cluster.nodeGroups.extra = { instanceTypes: ['c6i.xlarge'], minSize: 0, desiredSize: 0, maxSize: 2 };
     });
     expect(clusterCapacityIssues(env)).toEqual([]);
   });
 
   test('fails when an instance type is not in the table, naming the node group and the fix', () => {
-    const env = staging((input) => (input.environments[1].cluster.nodeGroups.general.instanceTypes = ['m6i.large', 'x9.huge']));
+    const env = staging((input) => (stagingOf(input).cluster.nodeGroups.general.instanceTypes = ['m6i.large', 'x9.huge']));
     expect(clusterCapacityIssues(env)).toEqual([
       {
         path: 'staging.cluster.nodeGroups.general',

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { environmentLabels, pruneSelector } from '../../config';
 import { synthesize } from '../../cli/synth';
 import { isClusterOutput } from '../../k8s';
-import { kubernetesText, tempDir } from '../support/synth';
+import { envInputOf, kubernetesText, tempDir, useNodeGroups } from '../support/synth';
 import { configIssues, containerOf, definitionsWith, environmentOf, find, has, synthEnvironment } from './helpers';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -61,7 +61,7 @@ describe('EnvironmentChart', () => {
           image: { tag: '0.3.0' },
           resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
         };
-        input.environments[1].services['company-admin'] = {};
+        envInputOf(input, 'staging').services['company-admin'] = {};
       }),
       'staging',
     );
@@ -96,14 +96,21 @@ describe('EnvironmentChart', () => {
     expect(find(objects, 'Deployment', 'company-api').metadata.namespace).toBe('company');
   });
 
+  /** Staging on the fixture node groups (4 × m6i.large at most), with 20 company-api pods of 500m at most: more CPU than they hold. */
+  const overfull = (input: any) => {
+    useNodeGroups(envInputOf(input, 'staging'));
+    input.services['company-api'].resources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+    input.services['company-api'].autoscaling.maxReplicas = 20;
+  };
+
   test('fails with every capacity problem when the services do not fit the node groups', () => {
-    const broken = definitionsWith((input) => (input.services['company-api'].autoscaling.maxReplicas = 20));
+    const broken = definitionsWith(overfull);
     expect(configIssues(() => synthEnvironment(broken, 'staging')).map((i) => i.path)).toEqual(['staging.services']);
   });
 
   test('fails deploykit synth before anything is written when the services do not fit', () => {
     const out = join(tempDir(), 'dist');
-    const broken = definitionsWith((input) => (input.services['company-api'].autoscaling.maxReplicas = 20));
+    const broken = definitionsWith(overfull);
     expect(() => synthesize(broken, { outDir: out, environments: ['staging'] })).toThrow(/staging\.services: 'resources\.requests\.cpu' × maximum replicas/);
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
   });

@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { defineEnvironments, registryHost, repositoryName, type Definitions } from '../../config';
+import { cpuMillicores, defineEnvironments, registryHost, repositoryName, type Definitions } from '../../config';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
-import { allocatable, clusterCapacityIssues, effectiveRequest, restrictedPodTemplate } from '../../k8s';
-import { configIssuesOf, exampleInput, kubernetesFiles, kubernetesText, tempDir } from '../support/synth';
+import { allocatable, CLUSTER_AUTOSCALER_RESOURCES, clusterCapacityIssues, effectiveRequest, restrictedPodTemplate } from '../../k8s';
+import { configIssuesOf, envInputOf, exampleInput, kubernetesFiles, kubernetesText, tempDir, useNodeGroups } from '../support/synth';
 import { validateKubernetesObject } from '../support/kubernetes-schema';
 import { readYaml11 } from '../support/yaml11';
 
@@ -242,10 +242,8 @@ describe('capacity counts the effective pod request: max(largest init container,
   /** Staging-like environment with one node group of `m6i.large` (max `maxSize` nodes) running only `orders`. */
   function environment(initContainers: unknown[], replicas: number, maxSize = 2) {
     const input = inputWith({ initContainers, replicas });
-    const env = input.environments[1];
-    env.cluster.compute = 'node-groups';
-    env.cluster.nodeGroups = { general: { instanceTypes: ['m6i.large'], minSize: 1, desiredSize: 1, maxSize } };
-    return defineEnvironments(input).environments[1];
+    useNodeGroups(envInputOf(input, 'staging'), { general: { instanceTypes: ['m6i.large'], minSize: 1, desiredSize: 1, maxSize } });
+    return defineEnvironments(input).environments.find((e) => e.name === 'staging')!;
   }
   const node = allocatable('m6i.large')!;
   const big = (cpu: string, memory: string) => ({ name: 'warm-cache', resources: { requests: { cpu, memory }, limits: { cpu, memory } } });
@@ -269,17 +267,20 @@ describe('capacity counts the effective pod request: max(largest init container,
   });
 
   test('the sum over replicas uses the init container request when it is the larger one', () => {
-    // Each pod fits on the node, but replicas × the init request exceed it: 1 node, 3 pods of 1000m.
+    // Each pod fits on the node, but replicas × the init request exceed it: 1 node, 3 pods of 1000m
+    // next to the Cluster Autoscaler, which node groups always run.
     const env = environment([big('1', '256Mi')], 3, 1);
     const supply = node.cpuMillicores;
+    const autoscaler = CLUSTER_AUTOSCALER_RESOURCES.cpuRequest;
     expect(1000).toBeLessThan(supply);
-    expect(3 * 1000).toBeGreaterThan(supply);
-    expect(3 * 250).toBeLessThan(supply);
+    expect(3 * 1000 + cpuMillicores(autoscaler)).toBeGreaterThan(supply);
+    expect(3 * 250 + cpuMillicores(autoscaler)).toBeLessThan(supply);
     expect(clusterCapacityIssues(env)).toEqual([
       {
         path: `${env.name}.services`,
         message:
-          `'resources.requests.cpu' × maximum replicas summed over the services is 3000m (${SERVICE} 3 × 1 (initContainers[0].resources)), ` +
+          `'resources.requests.cpu' × maximum replicas summed over the services and the Cluster Autoscaler is ${3000 + cpuMillicores(autoscaler)}m ` +
+          `(${SERVICE} 3 × 1 (initContainers[0].resources), cluster-autoscaler 1 × ${autoscaler}), ` +
           `more than the ${supply}m allocatable CPU of the node groups at 'maxSize' (general 1 × m6i.large at ${node.cpuMillicores}m); raise maxSize, use larger instance types, or lower maxReplicas or requests`,
       },
     ]);

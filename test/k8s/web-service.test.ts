@@ -2,12 +2,14 @@ import { JsonPatch } from 'cdk8s';
 import { IAM_ROLE_ARN_ANNOTATION } from '../../k8s';
 import { LOAD_BALANCER_NAME_ANNOTATION } from '../../k8s/constructs/web-service';
 import { loadBalancerName, repositoryUrl, type DefinitionsInput, type EnvironmentInput } from '../../config';
+import { envInputOf, useAutoMode, useNodeGroups } from '../support/synth';
 import { configIssues, containerOf, definitionsWith, environmentOf, find, has, serviceOf, webService } from './helpers';
 
 const WEB = 'company-web';
 const API = 'company-api';
 /** The input of one environment of the example, to change in a fixture. */
 const envInput = (input: DefinitionsInput, name: string): EnvironmentInput => input.environments.find((e) => e.name === name)!;
+const CERTIFICATE_ARN = 'arn:aws:acm:ap-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000000';
 const SELECTOR = { 'app.kubernetes.io/name': WEB, 'app.kubernetes.io/instance': 'company-web-staging' };
 
 describe('WebService defaults (staging company-web)', () => {
@@ -172,7 +174,8 @@ describe('WebService defaults (staging company-web)', () => {
   });
 
   test('allows ingress to the http port from the same namespace and the listed namespaces only', () => {
-    expect(find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec).toEqual({
+    const listed = webService({ mutate: (input) => (input.services![WEB].ingressFromNamespaces = ['ingress-nginx']) }).objects();
+    expect(find(listed, 'NetworkPolicy', 'company-web-allow-ingress').spec).toEqual({
       podSelector: { matchLabels: SELECTOR },
       policyTypes: ['Ingress'],
       ingress: [
@@ -249,11 +252,23 @@ describe('WebService options', () => {
     expect(find(objects, 'PodDisruptionBudget', API).spec.maxUnavailable).toBe(1);
   });
 
-  test('creates an HTTPS ALB Ingress with redirect and lets the VPC reach the pods when a certificate is set', () => {
-    const objects = webService({ env: 'prod', mutate: (input) => (envInput(input, 'prod').observability = { alarms: { enabled: false } }) }).objects();
+  // The Ingress names the class of the ALB controller of the environment's compute mode: with node
+  // groups the AWS Load Balancer Controller's "alb" and the scheme as an annotation; with Auto Mode
+  // one class per scheme, "alb-<scheme>", whose IngressClassParams carries the scheme.
+  test.each([
+    ['node-groups', useNodeGroups, 'alb', { 'alb.ingress.kubernetes.io/scheme': 'internet-facing' }],
+    ['auto-mode', useAutoMode, 'alb-internet-facing', {}],
+  ] as const)('creates an HTTPS ALB Ingress with redirect and lets the VPC reach the pods when a certificate is set (compute %s)', (_mode, use, ingressClass, schemeAnnotation) => {
+    const mutate = (input: DefinitionsInput) => {
+      const prod = use(envInputOf(input, 'prod'));
+      prod.observability = { alarms: { enabled: false } };
+      prod.services[WEB] = { ...prod.services[WEB], ingress: { host: 'www.example.com', scheme: 'internet-facing', certificateArn: CERTIFICATE_ARN } };
+    };
+    const defs = definitionsWith(mutate);
+    const objects = webService({ env: 'prod', mutate }).objects();
     const ingress = find(objects, 'Ingress', WEB);
     expect(ingress.spec).toEqual({
-      ingressClassName: 'alb',
+      ingressClassName: ingressClass,
       rules: [
         {
           host: 'www.example.com',
@@ -262,36 +277,41 @@ describe('WebService options', () => {
       ],
     });
     expect(ingress.metadata.annotations).toEqual({
-      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      ...schemeAnnotation,
       'alb.ingress.kubernetes.io/target-type': 'ip',
-      'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
-      'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:ap-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000000',
+      'alb.ingress.kubernetes.io/healthcheck-path': serviceOf(defs, 'prod', WEB).health.readinessPath,
+      'alb.ingress.kubernetes.io/certificate-arn': CERTIFICATE_ARN,
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
       'alb.ingress.kubernetes.io/ssl-redirect': '443',
       'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
     });
     const from = find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from;
-    expect(from).toContainEqual({ ipBlock: { cidr: '10.30.0.0/16' } });
+    expect(from).toContainEqual({ ipBlock: { cidr: environmentOf(defs, 'prod').network.vpcCidr } });
   });
 
-  test('creates an HTTP-only internal Ingress with the given health-check path when no certificate is set', () => {
-    const objects = webService({
-      mutate: (input) => {
-        input.environments[1].services[WEB] = { ingress: { host: 'web.internal.example.com', healthCheckPath: '/ping' } };
-      },
-    }).objects();
-    expect(find(objects, 'Ingress', WEB).metadata.annotations).toEqual({
-      'alb.ingress.kubernetes.io/scheme': 'internal',
+  test.each([
+    ['node-groups', useNodeGroups, 'alb', { 'alb.ingress.kubernetes.io/scheme': 'internal' }],
+    ['auto-mode', useAutoMode, 'alb-internal', {}],
+  ] as const)('creates an HTTP-only internal Ingress with the given health-check path when no certificate is set (compute %s)', (_mode, use, ingressClass, schemeAnnotation) => {
+    const mutate = (input: DefinitionsInput) => {
+      use(envInputOf(input, 'staging')).services[WEB] = { ingress: { host: 'web.internal.example.com', healthCheckPath: '/ping' } };
+    };
+    const objects = webService({ mutate }).objects();
+    const ingress = find(objects, 'Ingress', WEB);
+    expect(ingress.spec.ingressClassName).toBe(ingressClass);
+    expect(ingress.metadata.annotations).toEqual({
+      ...schemeAnnotation,
       'alb.ingress.kubernetes.io/target-type': 'ip',
       'alb.ingress.kubernetes.io/healthcheck-path': '/ping',
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}]',
     });
-    expect(find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: '10.20.0.0/16' } });
+    const vpcCidr = environmentOf(definitionsWith(mutate), 'staging').network.vpcCidr;
+    expect(find(objects, 'NetworkPolicy', 'company-web-allow-ingress').spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: vpcCidr } });
   });
 
   test('reads secretEnv only by reference to the Secret', () => {
     const kubernetesSecret = (input: any) => {
-      input.environments[1].services[API] = { secretEnv: { DATABASE_PASSWORD: { secretName: 'company-api-db', key: 'password' } } };
+      envInputOf(input, 'staging').services[API] = { secretEnv: { DATABASE_PASSWORD: { secretName: 'company-api-db', key: 'password' } } };
     };
     const env = containerOf(find(webService({ service: API, mutate: kubernetesSecret }).objects(), 'Deployment', API)).env;
     expect(env).toContainEqual({ name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'company-api-db', key: 'password', optional: false } } });

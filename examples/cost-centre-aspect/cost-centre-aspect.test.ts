@@ -5,10 +5,12 @@ import { EnvironmentStack } from '../../infra';
 import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../../test/support/synth';
 import { CostCentreAspect } from './cost-centre-aspect';
 
-/** The example's prod stack, on managed node groups unless `autoMode` (whatever mode the example uses). */
-function prodStack(autoMode = false): EnvironmentStack {
+/** The prod stack of the example, its cluster on the given compute mode. */
+function prodStack(compute: 'node-groups' | 'auto-mode' = 'node-groups'): EnvironmentStack {
   const input = exampleInput();
-  (autoMode ? useAutoMode : useNodeGroups)(envInputOf(input, 'prod'));
+  const prod = envInputOf(input, 'prod');
+  if (compute === 'node-groups') useNodeGroups(prod);
+  else useAutoMode(prod);
   const definitions = defineEnvironments(input);
   const environment = definitions.environments.find((e) => e.name === 'prod')!;
   return new EnvironmentStack(Testing.app(), stackName(definitions.system, environment), { definitions, environment });
@@ -18,11 +20,20 @@ function resourcesOf(stack: EnvironmentStack): TerraformResource[] {
   return stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
 }
 
-describe('CostCentreAspect', () => {
-  const stack = prodStack();
+/** Taggable resource types every environment stack has, and those only one compute mode adds. */
+const COMMON_TAGGABLE_TYPES = ['aws_vpc', 'aws_subnet', 'aws_eks_cluster', 'aws_ecr_repository', 'aws_iam_role', 'aws_kms_key'];
+const COMPUTE_TAGGABLE_TYPES = { 'node-groups': ['aws_eks_node_group'], 'auto-mode': [] as string[] } as const;
+
+function taggedStack(compute: 'node-groups' | 'auto-mode' = 'node-groups') {
+  const stack = prodStack(compute);
   Aspects.of(stack).add(new CostCentreAspect({ costCentre: 'cc-1234' }));
   const json = JSON.parse(Testing.synth(stack, true));
   const rendered = (r: TerraformResource) => json.resource[r.terraformResourceType][r.friendlyUniqueId];
+  return { stack, rendered };
+}
+
+describe.each(['node-groups', 'auto-mode'] as const)('CostCentreAspect with compute "%s"', (compute) => {
+  const { stack, rendered } = taggedStack(compute);
 
   test('tags every resource whose type has tags with the cost centre', () => {
     const taggable = resourcesOf(stack).filter((r) => 'tagsInput' in r);
@@ -31,23 +42,14 @@ describe('CostCentreAspect', () => {
       expect([resource.node.path, rendered(resource).tags?.['cost-centre']]).toEqual([resource.node.path, 'cc-1234']);
     }
     const types = new Set(taggable.map((r) => r.terraformResourceType));
-    for (const type of ['aws_vpc', 'aws_subnet', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_ecr_repository', 'aws_iam_role', 'aws_kms_key']) {
+    for (const type of [...COMMON_TAGGABLE_TYPES, ...COMPUTE_TAGGABLE_TYPES[compute]]) {
       expect(types).toContain(type);
     }
   });
+});
 
-  test('tags every taggable resource of an EKS Auto Mode stack too, its node role included', () => {
-    const autoMode = prodStack(true);
-    Aspects.of(autoMode).add(new CostCentreAspect({ costCentre: 'cc-1234' }));
-    const synthesized = JSON.parse(Testing.synth(autoMode, true));
-    const taggable = resourcesOf(autoMode).filter((r) => 'tagsInput' in r);
-    for (const resource of taggable) {
-      const tags = synthesized.resource[resource.terraformResourceType][resource.friendlyUniqueId].tags;
-      expect([resource.node.path, tags?.['cost-centre']]).toEqual([resource.node.path, 'cc-1234']);
-    }
-    expect(taggable.map((r) => r.terraformResourceType)).not.toContain('aws_eks_node_group');
-    expect(taggable.some((r) => r.node.path.includes('AutoModeNodeRole'))).toBe(true);
-  });
+describe('CostCentreAspect', () => {
+  const { stack, rendered } = taggedStack();
 
   test('leaves resource types without tags untouched, so the configuration stays valid', () => {
     const untaggable = resourcesOf(stack).filter((r) => !('tagsInput' in r));

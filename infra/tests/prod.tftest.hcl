@@ -1,7 +1,8 @@
 # Plan-time checks of the prod stack with a mocked AWS provider (no credentials, no AWS calls).
 # test/infra/terraform-test.test.ts copies this file into tests/ next to the synthesized
 # dist/prod/terraform/cdk.tf.json and runs `terraform test`. The addresses below are the ones
-# test/infra/environment-stack.test.ts pins.
+# test/infra/environment-stack.test.ts pins. prod runs on EKS Auto Mode (cluster.compute "auto-mode"):
+# a cluster role and the `<cluster>-auto-node` role of its nodes, no node groups.
 
 mock_provider "aws" {
   mock_resource "aws_iam_role" {
@@ -37,6 +38,16 @@ mock_provider "aws" {
 
 run "prod_plan_is_secure" {
   command = plan
+
+  # Role ARNs are known only after apply; give the node role its real ARN during the plan, so the
+  # cluster's node_role_arn can be compared with it (the mock gives every other role another ARN).
+  override_resource {
+    target          = aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684
+    override_during = plan
+    values = {
+      arn = "arn:aws:iam::333333333333:role/company-prod-auto-node"
+    }
+  }
 
   assert {
     condition     = length(aws_eks_cluster.Cluster_EB0386A7.encryption_config) == 1 && contains(aws_eks_cluster.Cluster_EB0386A7.encryption_config[0].resources, "secrets")
@@ -89,8 +100,23 @@ run "prod_plan_is_secure" {
   }
 
   assert {
-    condition     = alltrue([for r in [aws_iam_role.Cluster_Role_98F7AEAC, aws_iam_role.Cluster_NodeGroupGeneral_Role_0F6A1D30, aws_iam_role.Network_FlowLogRole_77F83AC2, aws_iam_role.WorkloadCompanyWeb_317E3756, aws_iam_role.WorkloadCompanyApi_CD0B54E4] : r.permissions_boundary == "arn:aws:iam::333333333333:policy/deploykit-company-boundary"])
+    condition     = alltrue([for r in [aws_iam_role.Cluster_Role_98F7AEAC, aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684, aws_iam_role.Network_FlowLogRole_77F83AC2, aws_iam_role.Observability_Role_E159258A, aws_iam_role.WorkloadCompanyWeb_317E3756, aws_iam_role.WorkloadCompanyApi_CD0B54E4] : r.permissions_boundary == "arn:aws:iam::333333333333:policy/deploykit-company-boundary"])
     error_message = "Every IAM role must carry the account's permissions boundary (created by deploykit bootstrap)."
+  }
+
+  assert {
+    condition     = aws_eks_cluster.Cluster_EB0386A7.compute_config[0].enabled == true && aws_eks_cluster.Cluster_EB0386A7.compute_config[0].node_role_arn == aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684.arn
+    error_message = "prod runs on EKS Auto Mode, its nodes with the cluster's own node role."
+  }
+
+  assert {
+    condition     = aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684.name == "company-prod-auto-node" && jsondecode(aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684.assume_role_policy).Statement[0].Principal == { Service = "ec2.amazonaws.com" } && length(jsondecode(aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684.assume_role_policy).Statement) == 1
+    error_message = "The Auto Mode node role is <cluster>-auto-node and only EC2 may assume it."
+  }
+
+  assert {
+    condition     = alltrue([for a in [aws_iam_role_policy_attachment.Cluster_AutoModeNodeRole_AmazonEKSWorkerNodeMinimalPolicy_7B9FF9B4, aws_iam_role_policy_attachment.Cluster_AutoModeNodeRole_AmazonEC2ContainerRegistryPullOnly_3BE8876D] : a.role == aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684.name]) && toset([aws_iam_role_policy_attachment.Cluster_AutoModeNodeRole_AmazonEKSWorkerNodeMinimalPolicy_7B9FF9B4.policy_arn, aws_iam_role_policy_attachment.Cluster_AutoModeNodeRole_AmazonEC2ContainerRegistryPullOnly_3BE8876D.policy_arn]) == toset(["arn:aws:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly"])
+    error_message = "The Auto Mode node role gets the minimal worker policy and ECR pull only."
   }
 
   assert {

@@ -1,16 +1,24 @@
 import { CLOUDWATCH_AGENT, clusterComponentRoleName, containerInsightsLogGroupName, defineEnvironments, type Definitions } from '../../config';
 import { CLOUDWATCH_AGENT_POLICY, CLOUDWATCH_OBSERVABILITY_ADDON, ClusterObservability } from '../../infra/constructs/cluster-observability';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
-import { exampleInput } from '../support/synth';
+import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
 import { addressAt, policyOf, resourceAt, resourcesOf, synthEnvironment, synthScope } from './tf-json';
 
-/** Definitions with one environment built here: its own system, cluster name and observability settings. */
-function fixture(observability: Record<string, unknown> = {}): Definitions {
+/**
+ * Definitions with one environment built here: its own system, cluster name, compute mode and
+ * observability settings.
+ */
+function fixture(observability: Record<string, unknown> = {}, compute: 'node-groups' | 'auto-mode' = 'node-groups'): Definitions {
   const input = exampleInput();
   input.system = { name: 'shop' };
-  const env = input.environments.find((e: { name: string }) => e.name === 'staging');
+  const env = envInputOf(input, 'staging');
   env.cluster.name = 'shop-eks-blue';
   env.observability = observability;
+  if (compute === 'node-groups') {
+    useNodeGroups(env, { general: { instanceTypes: ['m6i.large'], minSize: 2, desiredSize: 2, maxSize: 4 }, batch: { instanceTypes: ['m6i.xlarge'], minSize: 0, desiredSize: 0, maxSize: 2 } });
+  } else {
+    useAutoMode(env);
+  }
   input.environments = [env];
   return defineEnvironments(input);
 }
@@ -61,11 +69,30 @@ describe('ClusterObservability in an environment stack', () => {
     }
   });
 
-  test('waits for every node group and the Pod Identity agent', () => {
+  test('waits for every node group and the Pod Identity agent with compute "node-groups"', () => {
+    expect(env.cluster.compute).toBe('node-groups');
     const nodeGroups = Object.keys(resourcesOf(json, 'aws_eks_node_group')).map((name) => `aws_eks_node_group.${name}`);
     expect(nodeGroups).toHaveLength(env.cluster.nodeGroups.length);
+    expect(nodeGroups).toHaveLength(2);
     for (const address of nodeGroups) expect(addon.depends_on).toContain(address);
     expect(addon.depends_on).toContain(addressAt(json, 'aws_eks_addon', 'Cluster/AddonEksPodIdentityAgent'));
+  });
+
+  test('waits only for its own log groups and role policy with compute "auto-mode", whose nodes run the Pod Identity agent and come with the pods', () => {
+    const auto = fixture({}, 'auto-mode');
+    const autoEnv = auto.environments[0];
+    expect(autoEnv.cluster.compute).toBe('auto-mode');
+    const { json: autoJson } = synthEnvironment(auto, autoEnv);
+    const autoAddon = resourceAt(autoJson, 'aws_eks_addon', 'Observability/Addon');
+    expect(resourcesOf(autoJson, 'aws_eks_node_group')).toEqual({});
+    expect(Object.values(resourcesOf(autoJson, 'aws_eks_addon')).map((a) => a.addon_name)).not.toContain('eks-pod-identity-agent');
+    const logGroups = ['Application', 'Dataplane', 'Host', 'Performance'].map((kind) => addressAt(autoJson, 'aws_cloudwatch_log_group', `Observability/LogGroup${kind}`));
+    const policy = addressAt(autoJson, 'aws_iam_role_policy_attachment', `Observability/${CLOUDWATCH_AGENT_POLICY}`);
+    expect([...autoAddon.depends_on].sort()).toEqual([...logGroups, policy].sort());
+    // The agent still gets its credentials through Pod Identity, which Auto Mode builds into its nodes.
+    expect(autoAddon.pod_identity_association).toEqual([
+      { role_arn: `\${${addressAt(autoJson, 'aws_iam_role', 'Observability/Role')}.arn}`, service_account: CLOUDWATCH_AGENT.serviceAccount },
+    ]);
   });
 
   test('creates none of it when containerInsights is false', () => {

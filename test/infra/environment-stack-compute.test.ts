@@ -9,6 +9,7 @@ import { Testing } from 'cdktf';
 import {
   CLUSTER_AUTOSCALER,
   autoModeNodeRoleName,
+  awsSecretReferences,
   clusterComponentRoleName,
   clusterName,
   defineEnvironments,
@@ -18,12 +19,14 @@ import {
   type EnvironmentDefinition,
 } from '../../config';
 import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
+import { CLOUDWATCH_OBSERVABILITY_ADDON } from '../../infra/constructs/cluster-observability';
 import { AUTO_MODE_BUILT_IN_ADDONS, AUTO_MODE_CLUSTER_POLICIES, CLUSTER_ADDONS } from '../../infra/constructs/eks-cluster';
+import { SECRETS_STORE_CSI_DRIVER_ADDON } from '../../infra/constructs/secrets-store-csi-driver';
 import { AUTO_MODE_NODE_MANAGED_POLICIES } from '../../infra/constructs/auto-mode-node-role';
 import { CLUSTER_AUTOSCALER_READ_ACTIONS, CLUSTER_AUTOSCALER_WRITE_ACTIONS } from '../../infra/constructs/cluster-autoscaler-identity';
 import { NODE_TEMPLATE_TAG_PREFIX } from '../../infra/constructs/node-group';
 import { EnvironmentStack } from '../../infra/environment-stack';
-import { exampleInput, tempDir } from '../support/synth';
+import { FIXTURE_NODE_GROUPS, exampleInput, tempDir, useAutoMode, useNodeGroups } from '../support/synth';
 import { initPluginDirectory, reuseInitialisedPlugins, runTerraform, terraformToolchain } from '../support/terraform';
 import { policyOf, resourcesOf, type TfJson } from './tf-json';
 
@@ -31,17 +34,18 @@ import { policyOf, resourcesOf, type TfJson } from './tf-json';
 function computeFixture(): { defs: Definitions; nodeGroupsEnv: EnvironmentDefinition; autoModeEnv: EnvironmentDefinition } {
   const input = exampleInput();
   const [ng, auto] = input.environments;
-  ng.cluster.compute = 'node-groups';
-  ng.cluster.nodeGroups.batch = {
-    instanceTypes: ['m6i.large'],
-    minSize: 0,
-    desiredSize: 0,
-    maxSize: 2,
-    labels: { workload: 'batch' },
-    taints: [{ key: 'dedicated', value: 'batch', effect: 'NO_SCHEDULE' }],
-  };
-  auto.cluster.compute = 'auto-mode';
-  delete auto.cluster.nodeGroups;
+  useNodeGroups(ng, {
+    ...FIXTURE_NODE_GROUPS,
+    batch: {
+      instanceTypes: ['m6i.large'],
+      minSize: 0,
+      desiredSize: 0,
+      maxSize: 2,
+      labels: { workload: 'batch' },
+      taints: [{ key: 'dedicated', value: 'batch', effect: 'NO_SCHEDULE' }],
+    },
+  });
+  useAutoMode(auto);
   const defs = defineEnvironments(input);
   return { defs, nodeGroupsEnv: defs.environments.find((e) => e.name === ng.name)!, autoModeEnv: defs.environments.find((e) => e.name === auto.name)! };
 }
@@ -63,6 +67,16 @@ const attachedTo = (json: TfJson, roleName: string) =>
     .sort();
 const managed = (names: readonly string[]) => names.map((n) => `arn:aws:iam::aws:policy/${n}`).sort();
 const onlyCluster = (json: TfJson) => Object.entries(resourcesOf(json, 'aws_eks_cluster'))[0];
+/** Names of the stack's EKS add-ons. */
+const addonNames = (json: TfJson) => Object.values(resourcesOf(json, 'aws_eks_addon')).map((a) => a.addon_name as string);
+/**
+ * The add-ons an environment gets beside the cluster's own, from its definition: the CloudWatch
+ * Observability add-on with Container Insights, the Secrets Store CSI Driver when a service reads a secret from AWS.
+ */
+const featureAddons = (env: EnvironmentDefinition): string[] => [
+  ...(env.observability.containerInsights ? [CLOUDWATCH_OBSERVABILITY_ADDON] : []),
+  ...(env.services.some((service) => awsSecretReferences(env, service).length > 0) ? [SECRETS_STORE_CSI_DRIVER_ADDON] : []),
+];
 
 const { defs, nodeGroupsEnv, autoModeEnv } = computeFixture();
 
@@ -109,8 +123,9 @@ describe('EnvironmentStack with compute "auto-mode"', () => {
   });
 
   test('installs metrics-server for the HPAs and none of the add-ons Auto Mode builds into its nodes', () => {
-    const addons = Object.values(resourcesOf(json, 'aws_eks_addon')).map((a) => a.addon_name);
-    expect(addons).toEqual(['metrics-server']);
+    const addons = addonNames(json);
+    expect(addons.sort()).toEqual(['metrics-server', ...featureAddons(autoModeEnv)].sort());
+    for (const builtIn of AUTO_MODE_BUILT_IN_ADDONS) expect(addons).not.toContain(builtIn);
     for (const builtIn of ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent']) expect(AUTO_MODE_BUILT_IN_ADDONS).toContain(builtIn);
   });
 
@@ -142,7 +157,7 @@ describe('EnvironmentStack with compute "node-groups"', () => {
   test('leaves the Auto Mode arguments unset, so existing clusters see no change, and keeps every managed add-on', () => {
     for (const key of ['compute_config', 'kubernetes_network_config', 'storage_config', 'bootstrap_self_managed_addons']) expect(cluster[key]).toBeUndefined();
     expect(attachedTo(json, cluster.role_arn.split('.')[1])).toEqual(managed(['AmazonEKSClusterPolicy']));
-    expect(Object.values(resourcesOf(json, 'aws_eks_addon')).map((a) => a.addon_name).sort()).toEqual([...CLUSTER_ADDONS].sort());
+    expect(addonNames(json).sort()).toEqual([...CLUSTER_ADDONS, ...featureAddons(nodeGroupsEnv)].sort());
     expect(Object.values(resourcesOf(json, 'aws_eks_node_group')).map((n) => n.node_group_name).sort()).toEqual(nodeGroupsEnv.cluster.nodeGroups.map((g) => g.name).sort());
   });
 

@@ -14,8 +14,8 @@ import {
 } from '../../config';
 import { RESOURCE_WILDCARD_EXCEPTIONS } from '../../cli/check/rules/terraform-iam';
 import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
-import { exampleDefs, exampleInput } from '../support/synth';
-import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthEnvironment, synthStack } from './tf-json';
+import { FIXTURE_NODE_GROUPS, envInputOf, exampleDefs, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
+import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthEnvironment, synthStack, type TfJson } from './tf-json';
 
 const defs = exampleDefs();
 const envNames = defs.environments.map((e) => e.name);
@@ -176,32 +176,69 @@ describe('EnvironmentStack', () => {
     });
   });
 
+  /** Addresses of the stateful resources every environment has, whatever its compute mode. */
+  const statefulAddresses = (json: TfJson) => ({
+    vpc: addressAt(json, 'aws_vpc', 'Network'),
+    cluster: addressAt(json, 'aws_eks_cluster', 'Cluster'),
+    clusterRole: addressAt(json, 'aws_iam_role', 'Cluster/Role'),
+    secretsKey: addressAt(json, 'aws_kms_key', 'Cluster/SecretsKey'),
+    logsKey: addressAt(json, 'aws_kms_key', 'LogsKey'),
+    imagesKey: addressAt(json, 'aws_kms_key', 'ImagesKey'),
+    webRepository: addressAt(json, 'aws_ecr_repository', 'RepositoryCompanyWeb'),
+    apiRepository: addressAt(json, 'aws_ecr_repository', 'RepositoryCompanyApi'),
+    clusterLogs: addressAt(json, 'aws_cloudwatch_log_group', 'Cluster/LogGroup'),
+    flowLogs: addressAt(json, 'aws_cloudwatch_log_group', 'Network/FlowLogGroup'),
+  });
+  const STATEFUL_ADDRESSES = {
+    vpc: 'aws_vpc.Network_1C6012B5',
+    cluster: 'aws_eks_cluster.Cluster_EB0386A7',
+    clusterRole: 'aws_iam_role.Cluster_Role_98F7AEAC',
+    secretsKey: 'aws_kms_key.Cluster_SecretsKey_462B29B5',
+    logsKey: 'aws_kms_key.LogsKey_A6AB43B2',
+    imagesKey: 'aws_kms_key.ImagesKey_954580DA',
+    webRepository: 'aws_ecr_repository.RepositoryCompanyWeb_0823A012',
+    apiRepository: 'aws_ecr_repository.RepositoryCompanyApi_2BB3A4AC',
+    clusterLogs: 'aws_cloudwatch_log_group.Cluster_LogGroup_172FC6DD',
+    flowLogs: 'aws_cloudwatch_log_group.Network_FlowLogGroup_1F868030',
+  };
+
   test('pins the Terraform addresses of the stateful prod resources', () => {
     const { json } = synth('prod');
-    expect({
-      vpc: addressAt(json, 'aws_vpc', 'Network'),
-      cluster: addressAt(json, 'aws_eks_cluster', 'Cluster'),
-      nodeGroup: addressAt(json, 'aws_eks_node_group', 'Cluster/NodeGroupGeneral'),
-      secretsKey: addressAt(json, 'aws_kms_key', 'Cluster/SecretsKey'),
-      logsKey: addressAt(json, 'aws_kms_key', 'LogsKey'),
-      imagesKey: addressAt(json, 'aws_kms_key', 'ImagesKey'),
-      webRepository: addressAt(json, 'aws_ecr_repository', 'RepositoryCompanyWeb'),
-      apiRepository: addressAt(json, 'aws_ecr_repository', 'RepositoryCompanyApi'),
-      clusterLogs: addressAt(json, 'aws_cloudwatch_log_group', 'Cluster/LogGroup'),
-      flowLogs: addressAt(json, 'aws_cloudwatch_log_group', 'Network/FlowLogGroup'),
-    }).toEqual({
-      vpc: 'aws_vpc.Network_1C6012B5',
-      cluster: 'aws_eks_cluster.Cluster_EB0386A7',
-      nodeGroup: 'aws_eks_node_group.Cluster_NodeGroupGeneral_8E09B881',
-      secretsKey: 'aws_kms_key.Cluster_SecretsKey_462B29B5',
-      logsKey: 'aws_kms_key.LogsKey_A6AB43B2',
-      imagesKey: 'aws_kms_key.ImagesKey_954580DA',
-      webRepository: 'aws_ecr_repository.RepositoryCompanyWeb_0823A012',
-      apiRepository: 'aws_ecr_repository.RepositoryCompanyApi_2BB3A4AC',
-      clusterLogs: 'aws_cloudwatch_log_group.Cluster_LogGroup_172FC6DD',
-      flowLogs: 'aws_cloudwatch_log_group.Network_FlowLogGroup_1F868030',
-    });
+    expect(statefulAddresses(json)).toEqual(STATEFUL_ADDRESSES);
   });
+
+  /** Per compute mode: how a fixture puts prod on it, and the addresses of the resources only that mode has. */
+  const COMPUTE_ADDRESSES = {
+    'auto-mode': {
+      useMode: useAutoMode,
+      addressesOf: (json: TfJson) => ({ nodeRole: addressAt(json, 'aws_iam_role', 'Cluster/AutoModeNodeRole') }),
+      expected: { nodeRole: 'aws_iam_role.Cluster_AutoModeNodeRole_FD4A8684' },
+    },
+    'node-groups': {
+      // FIXTURE_NODE_GROUPS holds one group named "general".
+      useMode: (envInput: any) => useNodeGroups(envInput, FIXTURE_NODE_GROUPS),
+      addressesOf: (json: TfJson) => ({
+        nodeGroup: addressAt(json, 'aws_eks_node_group', 'Cluster/NodeGroupGeneral'),
+        nodeRole: addressAt(json, 'aws_iam_role', 'Cluster/NodeGroupGeneral/Role'),
+      }),
+      expected: { nodeGroup: 'aws_eks_node_group.Cluster_NodeGroupGeneral_8E09B881', nodeRole: 'aws_iam_role.Cluster_NodeGroupGeneral_Role_0F6A1D30' },
+    },
+  } as const;
+
+  // prod is put on each mode explicitly, so the pins hold whichever mode the example gives it.
+  test.each(Object.keys(COMPUTE_ADDRESSES) as (keyof typeof COMPUTE_ADDRESSES)[])(
+    'pins the Terraform addresses of prod on compute "%s": the resources of that mode, and the stateful ones unchanged',
+    (mode) => {
+      const { useMode, addressesOf, expected } = COMPUTE_ADDRESSES[mode];
+      const input = exampleInput();
+      useMode(envInputOf(input, 'prod'));
+      const modeDefs = defineEnvironments(input);
+      expect(modeDefs.environments.find((e) => e.name === 'prod')!.cluster.compute).toBe(mode);
+      const { json } = synth('prod', modeDefs);
+      expect(statefulAddresses(json)).toEqual(STATEFUL_ADDRESSES);
+      expect(addressesOf(json)).toEqual(expected);
+    },
+  );
 
   test('grants no CI access and outputs no CI role when neither GitLab nor GitHub is configured', () => {
     const input = exampleInput();

@@ -1,14 +1,15 @@
 /**
  * `terraform test` with a mocked AWS provider on the synthesized prod stack: the plan-time security
  * assertions of infra/tests/prod.tftest.hcl. Terraform requires the test directory inside the
- * configuration directory, so the file is copied next to the synthesized cdk.tf.json.
+ * configuration directory, so the file is copied next to the synthesized cdk.tf.json. The file
+ * describes prod on EKS Auto Mode, so prod is put on that compute mode here.
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { stackName } from '../../config';
+import { defineEnvironments, stackName } from '../../config';
 import { EnvironmentStack } from '../../infra/environment-stack';
-import { exampleDefs, tempDir } from '../support/synth';
+import { envInputOf, exampleInput, tempDir, useAutoMode } from '../support/synth';
 import { initPluginDirectory, reuseInitialisedPlugins, runTerraform, terraformToolchain } from '../support/terraform';
 
 const toolchain = terraformToolchain();
@@ -22,7 +23,10 @@ if (!toolchain.available) {
     const dir = tempDir('deploykit-tf-test-');
     let plugins = '';
     beforeAll(() => {
-      const defs = exampleDefs();
+      // prod.tftest.hcl asserts an EKS Auto Mode prod (its node role, no node groups): put prod on it explicitly.
+      const input = exampleInput();
+      useAutoMode(envInputOf(input, 'prod'));
+      const defs = defineEnvironments(input);
       const prod = defs.environments.find((e) => e.name === 'prod')!;
       const stack = new EnvironmentStack(Testing.app(), stackName(defs.system, prod), { definitions: defs, environment: prod });
       writeFileSync(join(dir, 'cdk.tf.json'), Testing.synth(stack, true));

@@ -8,7 +8,7 @@ import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
 import { exampleDefs, exampleInput, kubernetesText, nodeGroupCpu, tempDir } from '../support/synth';
-import { demandAtMaxScale, exampleWithCompute } from './rule-fixtures';
+import { demandAtMaxScale, exampleWithCompute } from '../support/compute-fixtures';
 
 const NOW = new Date('2026-01-15T00:00:00Z');
 /** `--date` for CLI runs: the EKS support windows are judged on NOW, not on the day the tests run. */

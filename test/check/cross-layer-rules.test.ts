@@ -9,7 +9,8 @@ import { applyingIdentityCoversObjects } from '../../cli/check/rules/cross-layer
 import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, ciApplyRoleArn, ciDeployRoleArn, cpuMillicores, memoryMiB, type Definitions } from '../../config';
 import { describeNodes, largestAutoModeNodes } from '../../k8s/cluster-capacity';
 import { tempDir } from '../support/synth';
-import { demandAtMaxScale, exampleWithCompute, findingsOf, fixtureContext, fixtureNode, resources } from './rule-fixtures';
+import { demandAtMaxScale, exampleWithCompute, fixtureNode } from '../support/compute-fixtures';
+import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 
 type Compute = 'auto-mode' | 'node-groups';
 const MODES: readonly Compute[] = ['node-groups', 'auto-mode'];

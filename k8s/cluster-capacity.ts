@@ -103,9 +103,28 @@ export function clusterCapacityIssues(env: EnvironmentDefinition): ConfigIssue[]
   return env.cluster.compute === 'auto-mode' ? autoModeCapacityIssues(env) : nodeGroupCapacityIssues(env);
 }
 
-/** The largest node EKS Auto Mode may launch for a pod, by allocatable CPU + memory, with its type. */
-function largestAutoModeNodes(): { instanceType: string; node: ResourceAmount }[] {
+/** One instance type with the allocatable estimate of its nodes. */
+export interface InstanceTypeNode {
+  readonly instanceType: string;
+  readonly node: ResourceAmount;
+}
+
+/**
+ * The largest nodes EKS Auto Mode's general-purpose node pool may launch for one pod
+ * ({@link AUTO_MODE_LARGEST_INSTANCE_TYPES}), with their allocatable estimates.
+ */
+export function largestAutoModeNodes(): InstanceTypeNode[] {
   return AUTO_MODE_LARGEST_INSTANCE_TYPES.map((instanceType) => ({ instanceType, node: allocatable(instanceType)! }));
+}
+
+/** True when a pod requesting `pod` fits on one of `nodes` (CPU and memory on the same node). */
+export function fitsOnSomeNode(pod: ResourceAmount, nodes: readonly InstanceTypeNode[]): boolean {
+  return nodes.some(({ node }) => pod.cpuMillicores <= node.cpuMillicores && pod.memoryMiB <= node.memoryMiB);
+}
+
+/** `nodes` as `<type> <cpu>m/<memory>Mi`, comma-separated, for messages. */
+export function describeNodes(nodes: readonly InstanceTypeNode[]): string {
+  return nodes.map(({ instanceType, node }) => `${instanceType} ${node.cpuMillicores}m/${node.memoryMiB}Mi`).join(', ');
 }
 
 /** Auto Mode: every service's pod fits on some node the general-purpose node pool may launch. */
@@ -114,13 +133,12 @@ function autoModeCapacityIssues(env: EnvironmentDefinition): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const service of env.services) {
     const pod = podRequests(service);
-    if (nodes.some(({ node }) => pod.cpuMillicores <= node.cpuMillicores && pod.memoryMiB <= node.memoryMiB)) continue;
-    const offered = nodes.map(({ instanceType, node }) => `${instanceType} ${node.cpuMillicores}m/${node.memoryMiB}Mi`).join(', ');
+    if (fitsOnSomeNode(pod, nodes)) continue;
     issues.push({
       path: `${env.name}.services.${service.name}`,
       message:
         `'resources.requests' (cpu ${JSON.stringify(service.resources.requests.cpu)}, memory ${JSON.stringify(service.resources.requests.memory)}; ${pod.cpuMillicores}m/${pod.memoryMiB}Mi) ` +
-        `fits on no node EKS Auto Mode's general-purpose node pool launches (largest allocatable: ${offered}); lower the requests. ` +
+        `fits on no node EKS Auto Mode's general-purpose node pool launches (largest allocatable: ${describeNodes(nodes)}); lower the requests. ` +
         `Auto Mode has no maxSize: the account's EC2 On-Demand vCPU quota bounds the cluster at maximum scale`,
     });
   }

@@ -98,6 +98,8 @@ export interface Container {
   readonly image?: string;
   readonly ports?: readonly { readonly name?: string; readonly containerPort: number; readonly protocol?: string; readonly hostPort?: number }[];
   readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
+  /** `Always` on an init container makes it a sidecar that runs beside the app containers. */
+  readonly restartPolicy?: string;
   readonly readinessProbe?: Probe;
   readonly livenessProbe?: Probe;
   readonly startupProbe?: Probe;

@@ -7,7 +7,8 @@ import { formatSarif } from '../../cli/check/format/sarif';
 import { runCheck } from '../../cli/check/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
-import { cpuAtMaxScale, exampleDefs, exampleInput, kubernetesText, nodeGroupCpu, tempDir } from '../support/synth';
+import { exampleDefs, exampleInput, kubernetesText, nodeGroupCpu, tempDir } from '../support/synth';
+import { demandAtMaxScale, exampleWithCompute } from '../support/compute-fixtures';
 
 const NOW = new Date('2026-01-15T00:00:00Z');
 /** `--date` for CLI runs: the EKS support windows are judged on NOW, not on the day the tests run. */
@@ -104,17 +105,23 @@ describe('deploykit check', () => {
   });
 
   test('node groups that drifted below what the HPAs need at max replicas fail with DK-X-006', () => {
+    const defs = exampleWithCompute('prod', 'node-groups');
     const dir = join(tempDir(), 'dist');
-    synthesize(exampleDefs(), { outDir: dir, environments: ['prod'] });
+    synthesize(defs, { outDir: dir, environments: ['prod'] });
+    const prod = defs.environments.find((e) => e.name === 'prod')!;
+    // Every group drifted to one node short of the CPU the workloads and the Cluster Autoscaler request at max replicas.
+    const demand = demandAtMaxScale(prod);
+    const perNode = prod.cluster.nodeGroups.reduce((sum, g) => sum + nodeGroupCpu(prod, g.name, 1), 0);
+    // At least 2 nodes, or DK-TF-009 (min_size >= 2 in production) would fail too.
+    const size = Math.max(2, Math.ceil(demand.cpu / perNode) - 1);
+    expect(demand.cpu).toBeGreaterThan(size * perNode);
     const file = join(dir, 'prod/terraform/cdk.tf.json');
     const tf = JSON.parse(readFileSync(file, 'utf8'));
-    for (const group of Object.values<any>(tf.resource.aws_eks_node_group)) Object.assign(Array.isArray(group.scaling_config) ? group.scaling_config[0] : group.scaling_config, { min_size: 2, desired_size: 2, max_size: 2 });
+    for (const group of Object.values<any>(tf.resource.aws_eks_node_group)) Object.assign(Array.isArray(group.scaling_config) ? group.scaling_config[0] : group.scaling_config, { min_size: 2, desired_size: 2, max_size: size });
     writeFileSync(file, JSON.stringify(tf));
-    const report = runCheck(exampleDefs(), { dir, environments: ['prod'], now: NOW });
+    const report = runCheck(defs, { dir, environments: ['prod'], now: NOW });
     expect(idsOf(report.findings)).toEqual(['DK-X-006']);
-    const prod = exampleDefs().environments.find((e) => e.name === 'prod')!;
-    const nodes = prod.cluster.nodeGroups.reduce((sum, g) => sum + nodeGroupCpu(prod, g.name, 2), 0);
-    expect(report.findings.find((f) => f.ruleId === 'DK-X-006')?.value).toBe(`cpu ${cpuAtMaxScale(prod)}m > ${nodes}m`);
+    expect(report.findings.find((f) => f.ruleId === 'DK-X-006')?.value).toBe(`cpu ${demand.cpu}m > ${size * perNode}m`);
   });
 
   test('suppressions silence findings, are listed with their reasons, and one that matches nothing is a warning', async () => {

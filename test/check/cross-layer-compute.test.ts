@@ -4,17 +4,17 @@ import { clusterAutoscalerInstalled, ingressClassHasController } from '../../cli
 import { builtInRules } from '../../cli/check/registry';
 import { CLUSTER_AUTOSCALER, clusterComponentRoleName, defineEnvironments, type Definitions } from '../../config';
 import { EnvironmentChart } from '../../k8s';
-import { exampleInput } from '../support/synth';
+import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
 import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 
 const ENV = 'staging';
 
-/** The example with staging switched to `compute` (Auto Mode: no node groups) and an internal Ingress on company-web. */
+/** The example with staging on `compute` (Auto Mode: no node groups; else the fixture node groups) and an internal Ingress on company-web. */
 function definitions(compute: 'auto-mode' | 'node-groups'): Definitions {
   const input = exampleInput();
-  const env = input.environments.find((e: any) => e.name === ENV);
-  env.cluster.compute = compute;
-  if (compute === 'auto-mode') delete env.cluster.nodeGroups;
+  const env = envInputOf(input, ENV);
+  if (compute === 'auto-mode') useAutoMode(env);
+  else useNodeGroups(env);
   env.services['company-web'] = { ...env.services['company-web'], ingress: { host: 'web.internal.example.com' } };
   return defineEnvironments(input);
 }

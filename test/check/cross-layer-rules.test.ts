@@ -6,37 +6,57 @@ import { CROSS_LAYER_IMAGE_RULES, imageFromOwnRegistry, repositoryInTerraform } 
 import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanDeploy, serviceAccountRoleExists, workloadRoleBinding } from '../../cli/check/rules/cross-layer-identity';
 import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, networkPoliciesEnforced, zoneSpread } from '../../cli/check/rules/cross-layer-cluster';
 import { applyingIdentityCoversObjects } from '../../cli/check/rules/cross-layer-kubernetes-access';
-import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, ciApplyRoleArn, ciDeployRoleArn } from '../../config';
-import { cpuAtMaxScale, exampleDefs, nodeGroupCpu, tempDir } from '../support/synth';
+import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, ciApplyRoleArn, ciDeployRoleArn, cpuMillicores, memoryMiB, type Definitions } from '../../config';
+import { describeNodes, largestAutoModeNodes } from '../../k8s/cluster-capacity';
+import { tempDir } from '../support/synth';
+import { demandAtMaxScale, exampleWithCompute, fixtureNode } from '../support/compute-fixtures';
 import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 
-const out = join(tempDir(), 'dist');
+type Compute = 'auto-mode' | 'node-groups';
+const MODES: readonly Compute[] = ['node-groups', 'auto-mode'];
+/** The example with prod on each compute mode, and where its prod output was synthesized. */
+const outputs = new Map<Compute, { definitions: Definitions; out: string }>();
 beforeAll(() => {
-  synthesize(exampleDefs(), { outDir: out });
+  for (const compute of MODES) {
+    const definitions = exampleWithCompute('prod', compute);
+    const out = join(tempDir(), 'dist');
+    synthesize(definitions, { outDir: out, environments: ['prod'] });
+    outputs.set(compute, { definitions, out });
+  }
 });
 
-/** The example's synthesized prod output, deep-copied so a test may change it. */
-function prodOutput(): { terraform: any; kubernetes: any[] } {
+/** The synthesized prod output of the example with prod on `compute`, deep-copied so a test may change it. */
+function prodOutput(compute: Compute): { terraform: any; kubernetes: any[] } {
+  const { out } = outputs.get(compute)!;
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   const terraform = JSON.parse(readFileSync(join(out, manifest.environments.prod.terraform[0]), 'utf8'));
   const kubernetes = manifest.environments.prod.kubernetes.flatMap((f: string) => parseAllDocuments(readFileSync(join(out, f), 'utf8')).map((d) => d.toJS()));
   return { terraform, kubernetes };
 }
+const prodOf = (compute: Compute) => outputs.get(compute)!.definitions.environments.find((e) => e.name === 'prod')!;
 const ofType = (tf: any, type: string): any[] => Object.values(tf.resource[type] ?? {});
 const addressesOf = (tf: any, type: string): string[] => Object.keys(tf.resource[type] ?? {}).map((n) => `${type}.${n}`);
 const find = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 const run = (rule: Parameters<typeof findingsOf>[0], o: { terraform: any; kubernetes: any[] }) => findingsOf(rule, fixtureContext({ terraform: o.terraform, kubernetes: o.kubernetes }));
+const scalingOf = (group: any) => (Array.isArray(group.scaling_config) ? group.scaling_config[0] : group.scaling_config);
 
 describe('cross-layer rules', () => {
-  test.each([...CROSS_LAYER_IMAGE_RULES, ...CROSS_LAYER_IDENTITY_RULES, ...CROSS_LAYER_CLUSTER_RULES].map((r) => [r.id, r] as const))(
-    '%s passes on the synthesized example',
-    (_id, rule) => {
-      expect(run(rule, prodOutput())).toEqual([]);
+  test('the fixtures run prod on the compute mode they name', () => {
+    expect(addressesOf(prodOutput('node-groups').terraform, 'aws_eks_node_group').length).toBeGreaterThan(0);
+    const auto = prodOutput('auto-mode').terraform;
+    expect(addressesOf(auto, 'aws_eks_node_group')).toEqual([]);
+    expect(ofType(auto, 'aws_eks_cluster').map((c) => (Array.isArray(c.compute_config) ? c.compute_config[0] : c.compute_config)?.enabled)).toEqual([true]);
+  });
+
+  test.each(MODES.flatMap((compute) => [...CROSS_LAYER_IMAGE_RULES, ...CROSS_LAYER_IDENTITY_RULES, ...CROSS_LAYER_CLUSTER_RULES].map((r) => [r.id, compute, r] as const)))(
+    '%s passes on the synthesized example with prod on %s',
+    (_id, compute, rule) => {
+      expect(run(rule, prodOutput(compute))).toEqual([]);
     },
   );
 
   test('a Deployment pulling from another account is reported, and so is a missing repository', () => {
-    const o = prodOutput();
+    const o = prodOutput('node-groups');
     const web = find(o.kubernetes, 'Deployment', 'company-web');
     web.spec.template.spec.containers[0].image = '999999999999.dkr.ecr.ap-east-1.amazonaws.com/company-web:1.4.2';
     expect(run(imageFromOwnRegistry, o)).toEqual([
@@ -48,13 +68,13 @@ describe('cross-layer rules', () => {
   });
 
   test('a ServiceAccount naming a role Terraform does not create is reported', () => {
-    const o = prodOutput();
+    const o = prodOutput('node-groups');
     for (const r of ofType(o.terraform, 'aws_iam_role')) if (r.name === 'company-prod-company-web') r.name = 'company-prod-web-renamed';
     expect(run(serviceAccountRoleExists, o)).toEqual([{ target: 'ServiceAccount/company-web/company-web', value: 'arn:aws:iam::333333333333:role/company-prod-company-web' }]);
   });
 
   test('a pod identity association for another namespace is reported', () => {
-    const o = prodOutput();
+    const o = prodOutput('node-groups');
     const assoc = ofType(o.terraform, 'aws_eks_pod_identity_association').find((a) => a.namespace === 'company-web');
     assoc.namespace = 'other';
     expect(run(workloadRoleBinding, o)).toEqual([
@@ -64,7 +84,7 @@ describe('cross-layer rules', () => {
   });
 
   test('a CI deploy role without edit access to a service namespace is reported', () => {
-    const o = prodOutput();
+    const o = prodOutput('node-groups');
     const association = ofType(o.terraform, 'aws_eks_access_policy_association').find((a) => a.principal_arn.endsWith('-deploy'));
     association.access_scope.namespaces = association.access_scope.namespaces.filter((ns: string) => ns !== 'company-api');
     expect(run(ciRoleCanDeploy, o)).toEqual([{ target: `aws_eks_access_entry ${association.principal_arn}`, value: 'company-api' }]);
@@ -74,19 +94,89 @@ describe('cross-layer rules', () => {
     expect(run(ciRoleCanDeploy, o)).toEqual([{ target: `aws_eks_access_entry ${association.principal_arn}`, value: 'missing' }]);
   });
 
-  test('node groups too small for the HPAs at max replicas are reported', () => {
-    const o = prodOutput();
-    for (const group of ofType(o.terraform, 'aws_eks_node_group')) (Array.isArray(group.scaling_config) ? group.scaling_config[0] : group.scaling_config).max_size = 1;
-    const prod = exampleDefs().environments.find((e) => e.name === 'prod')!;
-    const supply = prod.cluster.nodeGroups.reduce((sum, g) => sum + nodeGroupCpu(prod, g.name, 1), 0);
+  test('node groups too small for the workloads at max replicas are reported', () => {
+    const o = prodOutput('node-groups');
+    const [group, ...others] = ofType(o.terraform, 'aws_eks_node_group');
+    expect(others).toEqual([]);
+    // One node short of the CPU the workloads and the Cluster Autoscaler request at max replicas.
+    const demand = demandAtMaxScale(prodOf('node-groups'));
+    const node = fixtureNode();
+    const nodes = Math.ceil(demand.cpu / node.cpu) - 1;
+    Object.assign(scalingOf(group), { min_size: 0, desired_size: 0, max_size: nodes });
     const findings = run(capacityAtMaxScale, o);
-    expect(findings.map((f) => f.value)).toEqual([`cpu ${cpuAtMaxScale(prod)}m > ${supply}m`]);
-    // The node group when there is one, else the cluster.
-    expect([...addressesOf(o.terraform, 'aws_eks_node_group'), ...addressesOf(o.terraform, 'aws_eks_cluster')]).toContain(findings[0].target);
+    expect(findings.map((f) => f.value)).toEqual([
+      `cpu ${demand.cpu}m > ${nodes * node.cpu}m`,
+      ...(demand.memory > nodes * node.memory ? [`memory ${demand.memory}Mi > ${nodes * node.memory}Mi`] : []),
+    ]);
+    expect(findings.map((f) => f.target)).toEqual(findings.map(() => addressesOf(o.terraform, 'aws_eks_node_group')[0]));
+  });
+
+  test('with node groups, a pod larger than the largest node is reported, counting its init containers as the scheduler does', () => {
+    const o = prodOutput('node-groups');
+    const pod = find(o.kubernetes, 'Deployment', 'company-api').spec.template.spec;
+    const node = fixtureNode();
+    const memory = memoryMiB(pod.containers[0].resources.requests.memory);
+    // An init container as large as the node: it runs before the app container, so the pod still fits.
+    pod.initContainers = [{ name: 'migrate', image: pod.containers[0].image, resources: { requests: { cpu: `${node.cpu}m`, memory: `${memory}Mi` } } }];
+    expect(run(capacityAtMaxScale, o).filter((f) => f.target.startsWith('Deployment/'))).toEqual([]);
+    pod.initContainers[0].resources.requests.cpu = `${node.cpu + 1}m`;
+    expect(run(capacityAtMaxScale, o).filter((f) => f.target.startsWith('Deployment/'))).toEqual([
+      { target: 'Deployment/company-api/company-api', value: `${node.cpu + 1}m/${memory}Mi per pod` },
+    ]);
+  });
+
+  describe('on EKS Auto Mode (no node groups, no maxSize)', () => {
+    const nodes = largestAutoModeNodes();
+    const largestCpu = Math.max(...nodes.map((n) => n.node.cpuMillicores));
+    /** The prod output with company-api's pod spec changed by `edit`, and the findings of DK-X-006 on it. */
+    function withApiPod(edit: (pod: any, memory: number) => void) {
+      const o = prodOutput('auto-mode');
+      const pod = find(o.kubernetes, 'Deployment', 'company-api').spec.template.spec;
+      const memory = memoryMiB(pod.containers[0].resources.requests.memory);
+      edit(pod, memory);
+      return [...capacityAtMaxScale.check(fixtureContext({ terraform: o.terraform, kubernetes: o.kubernetes }))];
+    }
+
+    test('passes when every pod fits on a node the general-purpose pool launches, however many replicas', () => {
+      const o = prodOutput('auto-mode');
+      for (const hpa of o.kubernetes.filter((x) => x.kind === 'HorizontalPodAutoscaler')) hpa.spec.maxReplicas = 1000;
+      expect(run(capacityAtMaxScale, o)).toEqual([]);
+      // An init container as large as the largest node runs before the app container: the pod still fits.
+      expect(withApiPod((pod, memory) => (pod.initContainers = [{ name: 'migrate', resources: { requests: { cpu: `${largestCpu}m`, memory: `${memory}Mi` } } }]))).toEqual([]);
+    });
+
+    test('fails on a pod larger than the largest node the general-purpose pool launches, with the exact finding', () => {
+      const [cluster] = addressesOf(prodOutput('auto-mode').terraform, 'aws_eks_cluster');
+      const findings = withApiPod((pod) => (pod.containers[0].resources.requests.cpu = `${largestCpu + 1}m`));
+      const memory = memoryMiB(find(prodOutput('auto-mode').kubernetes, 'Deployment', 'company-api').spec.template.spec.containers[0].resources.requests.memory);
+      expect(findings).toEqual([
+        {
+          target: 'Deployment/company-api/company-api',
+          value: `${largestCpu + 1}m/${memory}Mi per pod`,
+          message: `one pod requests more than any node EKS Auto Mode's general-purpose node pool of ${cluster} launches (largest allocatable: ${describeNodes(nodes)})`,
+          file: 'prod/kubernetes/fixture.yaml',
+        },
+      ]);
+    });
+
+    test('counts a sidecar (init container with restartPolicy Always) beside the app container', () => {
+      const findings = withApiPod((pod, memory) => {
+        const app = cpuMillicores(pod.containers[0].resources.requests.cpu);
+        pod.initContainers = [{ name: 'proxy', restartPolicy: 'Always', resources: { requests: { cpu: `${largestCpu - app + 1}m`, memory: `${memory}Mi` } } }];
+      });
+      expect(findings.map((f) => [f.target, f.value])).toEqual([['Deployment/company-api/company-api', expect.stringMatching(new RegExp(`^${largestCpu + 1}m/\\d+Mi per pod$`))]]);
+    });
+
+    test('does not apply when the cluster has no general-purpose node pool (its NodePools are the team\'s)', () => {
+      const o = prodOutput('auto-mode');
+      for (const c of ofType(o.terraform, 'aws_eks_cluster')) (Array.isArray(c.compute_config) ? c.compute_config[0] : c.compute_config).node_pools = ['system'];
+      find(o.kubernetes, 'Deployment', 'company-api').spec.template.spec.containers[0].resources.requests.cpu = `${largestCpu + 1}m`;
+      expect(run(capacityAtMaxScale, o)).toEqual([]);
+    });
   });
 
   test('a replicated Deployment without zone spread, or a node group in one zone, is reported', () => {
-    const o = prodOutput();
+    const o = prodOutput('node-groups');
     delete find(o.kubernetes, 'Deployment', 'company-api').spec.template.spec.topologySpreadConstraints;
     const [group] = ofType(o.terraform, 'aws_eks_node_group');
     group.subnet_ids = group.subnet_ids.slice(0, 1);
@@ -97,8 +187,14 @@ describe('cross-layer rules', () => {
     ]);
   });
 
-  test('HPAs without the metrics-server add-on are reported', () => {
-    const o = prodOutput();
+  test('on EKS Auto Mode, a replicated Deployment without zone spread is reported', () => {
+    const o = prodOutput('auto-mode');
+    delete find(o.kubernetes, 'Deployment', 'company-api').spec.template.spec.topologySpreadConstraints;
+    expect(run(zoneSpread, o)).toEqual([{ target: 'Deployment/company-api/company-api', value: 'no zone spread' }]);
+  });
+
+  test.each(MODES)('HPAs without the metrics-server add-on are reported (prod on %s)', (compute) => {
+    const o = prodOutput(compute);
     for (const [name, addon] of Object.entries<any>(o.terraform.resource.aws_eks_addon)) if (addon.addon_name === 'metrics-server') delete o.terraform.resource.aws_eks_addon[name];
     expect(run(hpaNeedsMetricsServer, o)).toEqual([
       { target: 'HorizontalPodAutoscaler/company-api/company-api', value: 'no metrics-server add-on' },
@@ -106,14 +202,26 @@ describe('cross-layer rules', () => {
     ]);
   });
 
-  test('NetworkPolicies on a cluster whose vpc-cni add-on does not enforce them are reported', () => {
-    const o = prodOutput();
+  test('with node groups, NetworkPolicies on a cluster whose vpc-cni add-on does not enforce them are reported', () => {
+    const o = prodOutput('node-groups');
     const [name, addon] = Object.entries<any>(o.terraform.resource.aws_eks_addon).find(([, a]) => a.addon_name === 'vpc-cni')!;
     expect(JSON.parse(addon.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
     delete addon.configuration_values;
     expect(run(networkPoliciesEnforced, o)).toEqual([{ target: `aws_eks_addon.${name}`, value: 'configuration_values missing' }]);
     addon.configuration_values = JSON.stringify({ enableNetworkPolicy: 'false' });
     expect(run(networkPoliciesEnforced, o)).toEqual([{ target: `aws_eks_addon.${name}`, value: 'configuration_values = {"enableNetworkPolicy":"false"}' }]);
+  });
+
+  test('on EKS Auto Mode, NetworkPolicies without the ConfigMap that switches enforcement on are reported', () => {
+    const o = prodOutput('auto-mode');
+    const { namespace, name, key } = AUTO_MODE_NETWORK_POLICY_CONFIG_MAP;
+    const [cluster] = addressesOf(o.terraform, 'aws_eks_cluster');
+    const configMap = o.kubernetes.find((x) => x.kind === 'ConfigMap' && x.metadata.namespace === namespace && x.metadata.name === name);
+    expect(configMap.data).toEqual({ [key]: 'true' });
+    configMap.data[key] = 'false';
+    expect(run(networkPoliciesEnforced, o)).toEqual([{ target: cluster, value: `${key} = "false"` }]);
+    o.kubernetes.splice(o.kubernetes.indexOf(configMap), 1);
+    expect(run(networkPoliciesEnforced, o)).toEqual([{ target: cluster, value: `no ConfigMap ${namespace}/${name}` }]);
   });
 });
 

@@ -59,3 +59,4 @@ export function findingsOf(rule: Rule, ctx: CheckContext | ProjectContext): { ta
 export function resources(blocks: Record<string, Record<string, Record<string, unknown>>>): Record<string, unknown> {
   return { resource: blocks };
 }
+

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from '../../cli/synth';
 import { defineEnvironments } from '../../config';
-import { exampleInput, tempDir } from '../support/synth';
+import { exampleInput, FIXTURE_NODE_GROUPS, tempDir, useNodeGroups } from '../support/synth';
 
 const bin = join(__dirname, '..', '..', 'bin', 'deploykit.js');
 
@@ -19,7 +19,8 @@ function outputsDifferingEverywhere(): { root: string; input: any } {
     input.services[`extra-${i}`] = { ...input.services['company-web'], ingressFromNamespaces: [] };
     for (const env of input.environments) env.services[`extra-${i}`] = {};
   }
-  for (const env of input.environments) env.cluster.nodeGroups.general.maxSize = 20;
+  // Room for the extra services at their maximum replicas, whatever compute mode the example uses.
+  for (const env of input.environments) useNodeGroups(env, { general: { ...FIXTURE_NODE_GROUPS.general, maxSize: 20 } });
   synthesize(defineEnvironments(input), { outDir: join(root, 'a') });
   input.system.name = `${input.system.name}-next`;
   synthesize(defineEnvironments(input), { outDir: join(root, 'b'), imageTag: '0123456789abcdef0123456789abcdef01234567' });

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { synthesize } from '../../cli/synth';
 import { gitlabPipeline } from '../../pipelines/gitlab-pipeline';
-import { KubeApiServer, type KubeObject } from '../support/kube-api-server';
+import { PRUNE_ALLOWLIST } from '../../pipelines/prune-allowlist';
+import { exampleWithCompute } from '../support/compute-fixtures';
+import { KubeApiServer, SYSTEM_NAMESPACES, type KubeObject } from '../support/kube-api-server';
 import { exampleDefs, kubernetesFiles, tempDir } from '../support/synth';
 import { kubectlBinary, ScriptWorkspace } from './script-workspace';
 
@@ -84,7 +86,7 @@ describe('deploy.sh --scope cluster', () => {
     const run = await workspace.run('deploy.sh', deployArgs('cluster'));
     expect(run.stderr).toContain('deploy: applied dist/dev/kubernetes/cluster.k8s.yaml to shop-dev');
     expect(run.code).toBe(0);
-    expect(server.list('v1', 'Namespace').map((n) => n.metadata.name).sort()).toEqual(['shop-api', 'shop-web']);
+    expect(server.list('v1', 'Namespace').map((n) => n.metadata.name).sort()).toEqual([...SYSTEM_NAMESPACES, 'shop-api', 'shop-web'].sort());
     const patches = server.writes().filter((r) => r.path === '/api/v1/namespaces/shop-web');
     expect(patches).toHaveLength(1);
     expect(patches[0].method).toBe('PATCH');
@@ -188,10 +190,13 @@ describe('deploy.sh --scope namespaces', () => {
 });
 
 describe('deploy.sh on the synthesized example', () => {
-  test('both scopes apply every object of every file the manifest lists', async () => {
+  // Every environment on both compute modes: the cluster file holds different kinds on each (the Cluster
+  // Autoscaler's RBAC and workload in kube-system with node groups; IngressClasses and their params with Auto Mode).
+  const cases = exampleDefs().environments.flatMap((env) => (['node-groups', 'auto-mode'] as const).map((compute) => [env.name, compute] as const));
+  test.each(cases)('both scopes apply every object of every file the manifest lists (%s on %s)', async (env, compute) => {
     const out = join(tempDir(), 'dist');
-    synthesize(exampleDefs(), { outDir: out, environments: ['dev'] });
-    const files = kubernetesFiles(out, 'dev');
+    synthesize(exampleWithCompute(env, compute), { outDir: out, environments: [env] });
+    const files = kubernetesFiles(out, env);
     const expected = files.flatMap((file) =>
       parseAllDocuments(readFileSync(join(out, file), 'utf8'))
         .map((d) => d.toJS() as KubeObject | null)
@@ -202,10 +207,13 @@ describe('deploy.sh on the synthesized example', () => {
     await open.start();
     try {
       const shell = new ScriptWorkspace(OIDC, open);
-      const args = ['--env', 'dev', '--cluster', 'c', '--region', 'eu-west-1', '--role-arn', ROLE, '--selector', SELECTOR, '--out', out];
-      expect((await shell.run('deploy.sh', [...args, '--scope', 'cluster'])).code).toBe(0);
-      const run = await shell.run('deploy.sh', [...args, '--scope', 'namespaces', '--prune-allowlist', 'apps/v1/Deployment']);
-      expect(run.stderr).not.toContain('error');
+      const selector = `app.kubernetes.io/managed-by=deploykit,deploykit.io/environment=${env}`;
+      const args = ['--env', env, '--cluster', 'c', '--region', 'eu-west-1', '--role-arn', ROLE, '--selector', selector, '--out', out];
+      const cluster = await shell.run('deploy.sh', [...args, '--scope', 'cluster']);
+      expect(cluster.stderr).not.toMatch(/error/i);
+      expect(cluster.code).toBe(0);
+      const run = await shell.run('deploy.sh', [...args, '--scope', 'namespaces', ...PRUNE_ALLOWLIST.flatMap((kind) => ['--prune-allowlist', kind])]);
+      expect(run.stderr).not.toMatch(/error/i);
       expect(run.code).toBe(0);
       const applied = open
         .writes()

@@ -7,8 +7,9 @@
  * merge) and DELETE, pod logs, and a Deployment controller reduced to what `kubectl rollout status` and
  * `kubectl rollout undo` read: revisions kept in ReplicaSets and a status the test scripts per Deployment.
  *
- * It is not a conformance model: one field manager, no admission, no garbage collection, pods only
- * where a test creates or seeds them. Every request is recorded so tests can assert what kubectl sent.
+ * It is not a conformance model: one field manager, no admission (but, as a real server, no object in a
+ * Namespace that does not exist; the system Namespaces exist from the start), no garbage collection,
+ * pods only where a test creates or seeds them. Every request is recorded so tests can assert what kubectl sent.
  *
  * Access can be limited per bearer token, like EKS access policies: a token allowed a list of
  * namespaces gets 403 for other namespaces and for cluster-scoped objects.
@@ -67,9 +68,19 @@ const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, shortNames: ['pdb'] },
   { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, shortNames: ['netpol'] },
   { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', namespaced: true, shortNames: ['ing'] },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true },
+  // Served by an EKS Auto Mode cluster (its built-in CRD), whose IngressClasses name their parameters.
+  { group: 'eks.amazonaws.com', version: 'v1', kind: 'IngressClassParams', plural: 'ingressclassparams', namespaced: false },
   // Served by a cluster with the Secrets Store CSI Driver add-on (its CRD), which environments reading AWS secrets get.
   { group: 'secrets-store.csi.x-k8s.io', version: 'v1', kind: 'SecretProviderClass', plural: 'secretproviderclasses', namespaced: true },
 ];
+
+/** The Namespaces every Kubernetes API server creates at start-up, before anything is applied. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -142,7 +153,9 @@ export class KubeApiServer {
   private server: Server | undefined;
   private port = 0;
 
-  constructor(private readonly options: KubeApiServerOptions = {}) {}
+  constructor(private readonly options: KubeApiServerOptions = {}) {
+    for (const name of SYSTEM_NAMESPACES) this.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
 
   /** `https://127.0.0.1:<port>` once started. */
   get url(): string {

@@ -1,11 +1,12 @@
 /**
- * Cross-layer cluster rules: the node groups can hold every workload at maximum scale, pods spread
+ * Cross-layer cluster rules: the cluster can hold every workload at maximum scale (node groups at
+ * max size; with EKS Auto Mode, each pod fits a node the general-purpose pool launches), pods spread
  * over the zones the node groups span, HPAs run only where the metrics-server add-on does, and
  * NetworkPolicies exist only where the cluster enforces them.
  */
 import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, cpuMillicores, memoryMiB } from '../../../config';
-import { allocatable } from '../../../k8s/cluster-capacity';
-import { containersOf, podTemplateOf, selects, targetOf } from '../kubernetes-objects';
+import { allocatable, describeNodes, fitsOnSomeNode, largestAutoModeNodes } from '../../../k8s/cluster-capacity';
+import { podTemplateOf, selects, targetOf, type PodSpec } from '../kubernetes-objects';
 import { block, blocks, strings, type TerraformConfig } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
 import { replicaBounds } from './kubernetes-workloads';
@@ -14,6 +15,8 @@ import { subnetZones } from './terraform-eks';
 /** The instance type managed node groups use when `instance_types` is unset. */
 const DEFAULT_INSTANCE_TYPE = 't3.medium';
 const ZONE_KEY = 'topology.kubernetes.io/zone';
+/** The built-in EKS Auto Mode node pool that runs ordinary pods (the `system` pool is tainted for add-ons). */
+const GENERAL_PURPOSE_POOL = 'general-purpose';
 
 interface Amount {
   cpu: number;
@@ -44,17 +47,67 @@ function quantity(parse: (q: string) => number, value: string | undefined): numb
   }
 }
 
+/**
+ * A pod's effective requests, as the scheduler counts them: the larger of its app containers plus
+ * sidecars (init containers with restartPolicy Always) and, for each other init container, its
+ * request plus the sidecars started before it.
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
+ */
+function podRequestsOf(spec: PodSpec): Amount {
+  const request = (c: { resources?: { requests?: Record<string, string> } }): Amount => ({
+    cpu: quantity(cpuMillicores, c.resources?.requests?.cpu),
+    memory: quantity(memoryMiB, c.resources?.requests?.memory),
+  });
+  const sidecars: Amount = { cpu: 0, memory: 0 };
+  const init: Amount = { cpu: 0, memory: 0 };
+  for (const c of spec.initContainers ?? []) {
+    const r = request(c);
+    if (c.restartPolicy === 'Always') {
+      sidecars.cpu += r.cpu;
+      sidecars.memory += r.memory;
+    }
+    init.cpu = Math.max(init.cpu, c.restartPolicy === 'Always' ? sidecars.cpu : sidecars.cpu + r.cpu);
+    init.memory = Math.max(init.memory, c.restartPolicy === 'Always' ? sidecars.memory : sidecars.memory + r.memory);
+  }
+  const app = (spec.containers ?? []).reduce((sum, c) => ({ cpu: sum.cpu + request(c).cpu, memory: sum.memory + request(c).memory }), sidecars);
+  return { cpu: Math.max(app.cpu, init.cpu), memory: Math.max(app.memory, init.memory) };
+}
+
 export const capacityAtMaxScale: EnvironmentRule = {
   id: 'DK-X-006',
   name: 'NodeGroupsHoldMaxScale',
   scope: 'environment',
   severity: 'error',
   layer: 'cross-layer',
-  title: 'The node groups at max size can hold every workload at its maximum replicas (sum of requests)',
-  fix: "raise the node groups' maxSize or instance size, or lower maxReplicas or requests",
+  title:
+    "The node groups at max size can hold every workload at its maximum replicas (sum of requests); with EKS Auto Mode, every pod fits on the largest node the general-purpose node pool launches",
+  fix: "raise the node groups' maxSize or instance size, or lower maxReplicas or requests; with EKS Auto Mode, lower the pod's requests",
   upstream: [],
   helpUri: 'https://docs.aws.amazon.com/eks/latest/best-practices/cas.html',
   *check({ kubernetes, terraform: tf }) {
+    const workloads = [...kubernetes.ofKind('Deployment'), ...kubernetes.ofKind('StatefulSet')];
+    const autoMode = tf.ofType('aws_eks_cluster').find((c) => {
+      const compute = block(c.values.compute_config);
+      return compute.enabled === true && strings(compute.node_pools).includes(GENERAL_PURPOSE_POOL);
+    });
+    if (autoMode) {
+      // Auto Mode launches nodes for pending pods with no maxSize (the account's EC2 quotas bound it):
+      // what can fail for certain is a pod larger than any node the pool launches.
+      const nodes = largestAutoModeNodes();
+      for (const w of workloads) {
+        const pod = podTemplateOf(w);
+        if (!pod) continue;
+        const perPod = podRequestsOf(pod.spec);
+        if (fitsOnSomeNode({ cpuMillicores: perPod.cpu, memoryMiB: perPod.memory }, nodes)) continue;
+        yield {
+          target: targetOf(w),
+          value: `${perPod.cpu}m/${perPod.memory}Mi per pod`,
+          message: `one pod requests more than any node EKS Auto Mode's ${GENERAL_PURPOSE_POOL} node pool of ${autoMode.address} launches (largest allocatable: ${describeNodes(nodes)})`,
+          file: kubernetes.fileOf(w),
+        };
+      }
+      return;
+    }
     const groups = schedulableGroups(tf);
     if (groups.length === 0 || groups.some((g) => g.unknown || !g.smallest)) return;
     const supply: Amount = { cpu: 0, memory: 0 };
@@ -67,13 +120,10 @@ export const capacityAtMaxScale: EnvironmentRule = {
     }
     const demand: Amount = { cpu: 0, memory: 0 };
     const parts: string[] = [];
-    for (const w of [...kubernetes.ofKind('Deployment'), ...kubernetes.ofKind('StatefulSet')]) {
+    for (const w of workloads) {
       const pod = podTemplateOf(w);
       if (!pod) continue;
-      const perPod = containersOf(pod.spec).reduce(
-        (sum, c) => ({ cpu: sum.cpu + quantity(cpuMillicores, c.resources?.requests?.cpu), memory: sum.memory + quantity(memoryMiB, c.resources?.requests?.memory) }),
-        { cpu: 0, memory: 0 },
-      );
+      const perPod = podRequestsOf(pod.spec);
       const { max } = replicaBounds(kubernetes, w);
       demand.cpu += max * perPod.cpu;
       demand.memory += max * perPod.memory;

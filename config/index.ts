@@ -17,6 +17,7 @@ export {
   awsSecretsObjectName,
   kubernetesSecretReferences,
   partitionOf,
+  readsAwsSecrets,
   secretArnParts,
   secretReadGrants,
   ssmParameterArn,

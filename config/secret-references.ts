@@ -107,3 +107,11 @@ export function secretReadGrants(refs: readonly AwsSecretReference[]): SecretRea
 export function awsSecretsObjectName(service: Pick<ServiceDefinition, 'name'>): string {
   return `${service.name}-aws-secrets`;
 }
+
+/**
+ * Whether any service of the environment reads a secret from AWS: then the environment runs the Secrets
+ * Store CSI Driver add-on (and its SecretProviderClass kind exists in the cluster).
+ */
+export function readsAwsSecrets(environment: SecretScope & { readonly services: readonly Pick<ServiceDefinition, 'secretEnv'>[] }): boolean {
+  return environment.services.some((service) => awsSecretReferences(environment, service).length > 0);
+}

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import {
   MANAGED_BY,
   awsSecretReferences,
+  readsAwsSecrets,
   CI_ROLE_KINDS,
   CLUSTER_AUTOSCALER,
   autoModeNodeRoleName,
@@ -208,8 +209,7 @@ export class EnvironmentStack extends TerraformStack {
     }
     this.repositories = repositories;
     // The driver that delivers the services' AWS secrets (their SecretProviderClasses), when any reads one.
-    const readsAwsSecrets = env.services.some((service) => awsSecretReferences(env, service).length > 0);
-    this.secretsStoreCsiDriver = readsAwsSecrets ? new SecretsStoreCsiDriver(this, 'SecretsStoreCsiDriver', { cluster: this.cluster }) : undefined;
+    this.secretsStoreCsiDriver = readsAwsSecrets(env) ? new SecretsStoreCsiDriver(this, 'SecretsStoreCsiDriver', { cluster: this.cluster }) : undefined;
     this.workloadIdentities = identities;
 
     // The release-tag environments after this one (usually in other accounts) promote this environment's verified images.

@@ -104,7 +104,7 @@ describe('CompanyStack', () => {
       (rule) => rule.security_group_id === `\${aws_security_group.${groupId}.id}`,
     );
     expect(toEndpoint).toEqual([
-      expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: 'tcp', cidr_ipv4: '10.30.0.0/16', description: expect.any(String) }),
+      expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: 'tcp', cidr_ipv4: companyDefinitions().environments.find((e) => e.name === 'prod')!.network.vpcCidr, description: expect.any(String) }),
     ]);
   });
 

@@ -133,6 +133,7 @@ describe('WorkerService in CompanyChart', () => {
   test('denies all traffic, then allows egress only to DNS, the Pod Identity agent and HTTPS to the SQS endpoint in the VPC', () => {
     expect(find(workerObjects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const egress = find(workerObjects, 'NetworkPolicy', 'company-worker-allow-egress').spec;
+    const prodVpcCidr = companyDefinitions().environments.find((e) => e.name === 'prod')!.network.vpcCidr;
     expect(egress.policyTypes).toEqual(['Egress']);
     expect(egress.egress).toEqual([
       {
@@ -140,7 +141,7 @@ describe('WorkerService in CompanyChart', () => {
         ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
       },
       { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
-      { to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: prodVpcCidr } }], ports: [{ protocol: 'TCP', port: 443 }] },
     ]);
   });
 

@@ -5,17 +5,60 @@ const issuesOf = configIssuesOf;
 
 const env = (input: any, name: string) => input.environments.find((e: any) => e.name === name);
 
+/**
+ * The `index`-th block `newBits` longer than `vpcCidr` inside it: the subnet carving rule, written here
+ * independently of config/cidr.ts (address = network address + index × block size).
+ */
+function carve(vpcCidr: string, newBits: number, index: number): string {
+  const [address, bits] = vpcCidr.split('/');
+  const base = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const prefixLength = Number(bits) + newBits;
+  const start = base + index * 2 ** (32 - prefixLength);
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+  return `${octets.join('.')}/${prefixLength}`;
+}
+
 describe('defineEnvironments', () => {
-  test('accepts the shipped example and resolves every default', () => {
-    const defs = defineEnvironments(exampleInput());
-    expect(defs.environments.map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
-    const prod = defs.environments[2];
-    expect(prod.tier).toBe('production');
-    expect(prod.cluster.endpointAccess).toBe('private');
-    expect(prod.deploy.approval).toBe('manual');
-    expect(prod.network.privateSubnetCidrs).toEqual(['10.30.0.0/19', '10.30.32.0/19', '10.30.64.0/19']);
-    expect(prod.network.publicSubnetCidrs).toEqual(['10.30.128.0/22', '10.30.132.0/22', '10.30.136.0/22']);
-    expect(prod.services.map((s) => s.name)).toEqual(['company-web', 'company-api']);
+  test('accepts the shipped example: every environment in input order, its subnets carved from its VPC CIDR, its services', () => {
+    // Expectations derive from the example's input, so editing the example does not change what this test expects.
+    const input = exampleInput();
+    const defs = defineEnvironments(input);
+    expect(defs.environments.map((e) => e.name)).toEqual(input.environments.map((e: any) => e.name));
+    for (const envIn of input.environments) {
+      const resolved = defs.environments.find((e) => e.name === envIn.name)!;
+      expect(resolved.tier).toBe(envIn.tier);
+      const zones: string[] = envIn.network.availabilityZones;
+      // deploykit carves a private block 3 bits smaller than the VPC per zone from its start, and a public block 6 bits smaller from the VPC's second half.
+      expect(resolved.network.privateSubnetCidrs).toEqual(envIn.network.privateSubnetCidrs ?? zones.map((_z, i) => carve(envIn.network.vpcCidr, 3, i)));
+      expect(resolved.network.publicSubnetCidrs).toEqual(envIn.network.publicSubnetCidrs ?? zones.map((_z, i) => carve(envIn.network.vpcCidr, 6, 32 + i)));
+      expect(resolved.services.map((s) => s.name)).toEqual(Object.keys(envIn.services));
+    }
+  });
+
+  test('resolves the defaults of an environment: one /19 private and one /22 public subnet per zone, services in definition order', () => {
+    // The values under test are set here.
+    const input = exampleInput();
+    const prod = env(input, 'prod');
+    prod.network = { vpcCidr: '10.30.0.0/16', availabilityZones: ['ap-east-1a', 'ap-east-1b', 'ap-east-1c'], natGateways: 'one-per-az' };
+    prod.services = { 'company-web': {}, 'company-api': {} };
+    const resolved = defineEnvironments(input).environments.find((e) => e.name === 'prod')!;
+    expect(resolved.network.privateSubnetCidrs).toEqual(['10.30.0.0/19', '10.30.32.0/19', '10.30.64.0/19']);
+    expect(resolved.network.publicSubnetCidrs).toEqual(['10.30.128.0/22', '10.30.132.0/22', '10.30.136.0/22']);
+    expect(resolved.services.map((s) => s.name)).toEqual(['company-web', 'company-api']);
+    prod.services = { 'company-api': {}, 'company-web': {} };
+    expect(defineEnvironments(input).environments.find((e) => e.name === 'prod')!.services.map((s) => s.name)).toEqual(['company-api', 'company-web']);
+  });
+
+  test('resolves the production defaults of a production-tier environment: private endpoint, manual approval', () => {
+    const input = exampleInput();
+    const prod = env(input, 'prod');
+    prod.tier = 'production';
+    delete prod.cluster.endpointAccess;
+    delete prod.cluster.publicAccessCidrs;
+    delete prod.deploy.approval;
+    const resolved = defineEnvironments(input).environments.find((e) => e.name === 'prod')!;
+    expect(resolved.cluster.endpointAccess).toBe('private');
+    expect(resolved.deploy.approval).toBe('manual');
   });
 
   test('merges per-environment overrides over the catalogue: objects by field, null removes', () => {

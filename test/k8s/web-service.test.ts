@@ -2,8 +2,18 @@ import { JsonPatch } from 'cdk8s';
 import { IAM_ROLE_ARN_ANNOTATION } from '../../k8s';
 import { LOAD_BALANCER_NAME_ANNOTATION } from '../../k8s/constructs/web-service';
 import { loadBalancerName, repositoryUrl, type DefinitionsInput, type EnvironmentInput } from '../../config';
-import { envInputOf, useAutoMode, useNodeGroups } from '../support/synth';
-import { configIssues, containerOf, definitionsWith, environmentOf, find, has, serviceOf, webService } from './helpers';
+import { envInputOf, moveToAccount, useAutoMode, useNodeGroups } from '../support/synth';
+import {
+  configIssues,
+  containerOf,
+  definitionsWith as exampleDefinitionsWith,
+  environmentOf,
+  find,
+  has,
+  serviceOf,
+  webService as exampleWebService,
+  type WebServiceFixture,
+} from './helpers';
 
 const WEB = 'company-web';
 const API = 'company-api';
@@ -12,7 +22,64 @@ const envInput = (input: DefinitionsInput, name: string): EnvironmentInput => in
 const CERTIFICATE_ARN = 'arn:aws:acm:ap-east-1:333333333333:certificate/00000000-0000-4000-8000-000000000000';
 const SELECTOR = { 'app.kubernetes.io/name': WEB, 'app.kubernetes.io/instance': 'company-web-staging' };
 
-describe('WebService defaults (staging company-web)', () => {
+/**
+ * The services these tests reason about, set explicitly over the example's: editing the example's
+ * services (resources, probe paths, scaling, env vars, ports) changes nothing these tests expect.
+ * The environments keep the example's network, cluster and compute mode; tests that depend on those
+ * set them themselves or derive the expectation from the definitions.
+ */
+function setServiceFixture(input: any): void {
+  input.services = {
+    [WEB]: {
+      image: { tag: '1.4.2' },
+      containerPort: 8080,
+      servicePort: 80,
+      health: { readinessPath: '/readyz', livenessPath: '/livez', startupPath: '/startupz' },
+      resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 50 },
+      env: { LOG_LEVEL: 'info', API_URL: 'http://company-api.company-api.svc.cluster.local' },
+      egress: [{ cidr: '10.0.0.0/8', ports: [8080] }],
+    },
+    [API]: {
+      image: { tag: '2.0.7' },
+      containerPort: 8080,
+      servicePort: 80,
+      health: { readinessPath: '/health/ready', livenessPath: '/health/live', startupPath: '/health/started' },
+      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 50, targetMemoryUtilizationPercent: 75 },
+      env: { LOG_LEVEL: 'info' },
+      egress: [{ cidr: '10.0.0.0/8', ports: [5432] }],
+      ingressFromNamespaces: [WEB],
+    },
+  };
+  const dev = envInputOf(input, 'dev');
+  dev.services = { [WEB]: { autoscaling: null, replicas: 1 }, [API]: { autoscaling: { minReplicas: 1, maxReplicas: 2 } } };
+  moveToAccount(envInputOf(input, 'staging'), '222222222222');
+  envInputOf(input, 'staging').services = { [WEB]: {}, [API]: {} };
+  envInputOf(input, 'prod').services = {
+    [WEB]: { autoscaling: { minReplicas: 3, maxReplicas: 12 }, ingress: { host: 'www.example.com', scheme: 'internet-facing', certificateArn: CERTIFICATE_ARN } },
+    [API]: { autoscaling: { minReplicas: 3, maxReplicas: 10 } },
+  };
+}
+
+/** The definitions of the service fixture after `mutate` changed the raw input. */
+const definitionsWith = (mutate: (input: any) => void = () => {}) =>
+  exampleDefinitionsWith((input) => {
+    setServiceFixture(input);
+    mutate(input);
+  });
+
+/** One WebService of the service fixture (staging company-web unless told otherwise). */
+const webService = (fixture: WebServiceFixture = {}) =>
+  exampleWebService({
+    ...fixture,
+    mutate: (input) => {
+      setServiceFixture(input);
+      fixture.mutate?.(input);
+    },
+  });
+
+describe('WebService defaults (staging company-web of the service fixture)', () => {
   const objects = webService().objects();
   const deployment = find(objects, 'Deployment', WEB);
   const container = containerOf(deployment);

@@ -43,11 +43,11 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
     if (format === 'codequality' && values['list-rules']) throw new UsageError('--format codequality is not for --list-rules; use table, markdown or json');
 
     if (values['list-rules']) {
-      const { builtInRules } = require('../check/registry') as typeof import('../check/registry');
-      const { metadataOf } = require('../check/engine') as typeof import('../check/engine');
-      const { unusedSuppressionRule } = require('../check/rules/check-suppressions') as typeof import('../check/rules/check-suppressions');
+      const { builtInRules } = require('../../policy/registry') as typeof import('../../policy/registry');
+      const { metadataOf } = require('../../policy/engine') as typeof import('../../policy/engine');
+      const { unusedSuppressionRule } = require('../../policy/rules/check-suppressions') as typeof import('../../policy/rules/check-suppressions');
       const rules = [...builtInRules(), unusedSuppressionRule].map(metadataOf);
-      const table = require('../check/format/rule-table') as typeof import('../check/format/rule-table');
+      const table = require('../../policy/format/rule-table') as typeof import('../../policy/format/rule-table');
       const text = format === 'markdown' ? table.ruleTableMarkdown(rules) : format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : table.ruleTableText(rules);
       process.stdout.write(text);
       return 0;
@@ -55,7 +55,7 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
     if (format === 'markdown') throw new UsageError('--format markdown is only for --list-rules; use table, json, sarif or codequality');
     const now = values.date === undefined ? undefined : parseDateOption(values.date as string);
 
-    const { runCheck } = require('../check/run-check') as typeof import('../check/run-check');
+    const { runCheck } = require('../../policy/run-check') as typeof import('../../policy/run-check');
     const defs = loadDefinitions(values.config as string | undefined);
     const report = runCheck(defs, {
       environments: values.env as string[] | undefined,
@@ -67,14 +67,14 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
     });
     const dir = values.dir as string | undefined;
     const prefix = dir === undefined ? undefined : relative(process.cwd(), dir).split('\\').join('/') || '.';
-    if (format === 'json') process.stdout.write((require('../check/format/json') as typeof import('../check/format/json')).formatJson(report));
+    if (format === 'json') process.stdout.write((require('../../policy/format/json') as typeof import('../../policy/format/json')).formatJson(report));
     else if (format === 'codequality') {
-      process.stdout.write((require('../check/format/codequality') as typeof import('../check/format/codequality')).formatCodeQuality(report, { outputPrefix: prefix }));
+      process.stdout.write((require('../../policy/format/codequality') as typeof import('../../policy/format/codequality')).formatCodeQuality(report, { outputPrefix: prefix }));
     } else if (format === 'sarif') {
       const version = (require('../../package.json') as { version: string }).version;
-      process.stdout.write((require('../check/format/sarif') as typeof import('../check/format/sarif')).formatSarif(report, { outputPrefix: prefix, version }));
-    } else process.stdout.write((require('../check/format/table') as typeof import('../check/format/table')).formatTable(report));
-    const { failsAt } = require('../check/engine') as typeof import('../check/engine');
+      process.stdout.write((require('../../policy/format/sarif') as typeof import('../../policy/format/sarif')).formatSarif(report, { outputPrefix: prefix, version }));
+    } else process.stdout.write((require('../../policy/format/table') as typeof import('../../policy/format/table')).formatTable(report));
+    const { failsAt } = require('../../policy/engine') as typeof import('../../policy/engine');
     return failsAt(report, severity as 'error' | 'warning') ? 1 : 0;
   },
 };

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Definitions } from '../../config';
-import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
-import type { SynthesizedEnvironment } from '../synth';
-import { loadApplyPermissions, loadExtensions } from '../extensions';
+import type { Definitions } from '../config';
+import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
+import type { SynthesizedEnvironment } from '../cli/synth';
+import { loadApplyPermissions, loadExtensions } from '../cli/extensions';
 import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
@@ -41,7 +41,7 @@ export interface CheckOptions {
 
 /** Checks the definitions' synth output. @throws ConfigError for unknown environments, CheckInputError for missing output. */
 export function runCheck(definitions: Definitions, options: CheckOptions = {}): CheckReport {
-  const { selectEnvironments, synthesize } = require('../synth') as typeof import('../synth');
+  const { selectEnvironments, synthesize } = require('../cli/synth') as typeof import('../cli/synth');
   const environments = selectEnvironments(definitions, options.environments);
   let dir = options.dir;
   let temp: string | undefined;
@@ -62,7 +62,7 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
     const generatedPipelines =
       options.projectRoot === undefined
         ? []
-        : (require('../../pipelines/regenerate') as typeof import('../../pipelines/regenerate')).renderPipelines(definitions, {
+        : (require('../pipelines/regenerate') as typeof import('../pipelines/regenerate')).renderPipelines(definitions, {
             rootDir: options.projectRoot,
             configFile: options.configFile,
           });

@@ -13,6 +13,7 @@ import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
 import { builtInRules } from './registry';
+import { loadTeamRules } from './team-rules';
 import type { CheckReport, Rule } from './types';
 
 /** Options of {@link runCheck}. */
@@ -27,7 +28,10 @@ export interface CheckOptions {
   readonly imageTag?: string;
   /** "Now" for date-dependent rules. @default - the current time */
   readonly now?: Date;
-  /** Rules to run. @default - every built-in rule */
+  /**
+   * Rules to run.
+   * @default - every built-in rule, plus the `checkRules` export of `configFile`
+   */
   readonly rules?: readonly Rule[];
   /** Definitions file the pipelines were generated with (as `synth --config`). @default - the built-in definitions */
   readonly configFile?: string;
@@ -39,8 +43,13 @@ export interface CheckOptions {
   readonly applyPermissions?: ResourceTypeActions;
 }
 
-/** Checks the definitions' synth output. @throws ConfigError for unknown environments, CheckInputError for missing output. */
+/**
+ * Checks the definitions' synth output.
+ * @throws ConfigError for unknown environments, CheckInputError for missing output, DefinitionsFileError
+ *   for unusable `checkRules`, RuleCheckError when a rule's check throws
+ */
 export function runCheck(definitions: Definitions, options: CheckOptions = {}): CheckReport {
+  const rules = options.rules ?? [...builtInRules(), ...loadTeamRules(options.configFile)];
   const { selectEnvironments, synthesize } = require('../cli/synth') as typeof import('../cli/synth');
   const environments = selectEnvironments(definitions, options.environments);
   let dir = options.dir;
@@ -75,7 +84,7 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
           : `CI rules skipped: neither ${PIPELINE_FILES.gitlab} nor ${PIPELINE_FILES.github} exists in ${options.projectRoot}`,
       );
     }
-    return runRules(project, options.rules ?? builtInRules(), notes);
+    return runRules(project, rules, notes);
   } finally {
     if (temp) rmSync(temp, { recursive: true, force: true });
   }

@@ -8,12 +8,13 @@ const SEVERITIES = ['error', 'warning'] as const;
 
 /** `deploykit check`: policy and cross-layer guardrails over the synth output and pipeline files. */
 export const checkCommand: Command = {
-  summary: 'check the synthesized output against built-in policy and cross-layer rules',
+  summary: "check the synthesized output against built-in policy and cross-layer rules (and the --config module's checkRules)",
   usage: `Usage: deploykit check [--env <name>]... [--config <file>] [--dir <synth output>] [--format table|json|sarif|codequality] [--severity error|warning]
        deploykit check --list-rules [--format table|markdown|json]
 
   --env <name>          environment to check (repeatable) (default: all)
-  --config <file>       definitions: .ts/.js module or .json/.yaml file (default: built-in example)
+  --config <file>       definitions: .ts/.js module or .json/.yaml file (default: built-in example);
+                        a module's checkRules export adds the team's own rules
   --dir <dir>           existing synth output to check (default: synthesize into a temporary directory first)
   --project-dir <dir>   project root holding .gitlab-ci.yml and .github/workflows/deploy.yml (default: .)
   --image-tag <tag>     image tag to synthesize with when --dir is not given (default: each service's image.tag)
@@ -21,7 +22,7 @@ export const checkCommand: Command = {
   --format <format>     table, json, sarif (SARIF 2.1.0 for GitHub code scanning) or codequality
                         (GitLab Code Quality report) (default: table)
   --severity <level>    lowest severity that fails the run: error or warning (default: error)
-  --list-rules          print the rules instead of checking
+  --list-rules          print the rules (with --config: and the team's) instead of checking
 
 The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
   options: {
@@ -46,7 +47,8 @@ The gate: exit 1 when an unsuppressed finding is at or above --severity.`,
       const { builtInRules } = require('../../policy/registry') as typeof import('../../policy/registry');
       const { metadataOf } = require('../../policy/engine') as typeof import('../../policy/engine');
       const { unusedSuppressionRule } = require('../../policy/rules/check-suppressions') as typeof import('../../policy/rules/check-suppressions');
-      const rules = [...builtInRules(), unusedSuppressionRule].map(metadataOf);
+      const { loadTeamRules } = require('../../policy/team-rules') as typeof import('../../policy/team-rules');
+      const rules = [...builtInRules(), unusedSuppressionRule, ...loadTeamRules(values.config as string | undefined)].map(metadataOf);
       const table = require('../../policy/format/rule-table') as typeof import('../../policy/format/rule-table');
       const text = format === 'markdown' ? table.ruleTableMarkdown(rules) : format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : table.ruleTableText(rules);
       process.stdout.write(text);

@@ -6,5 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/build/', '/dist/'],
-  collectCoverageFrom: ['config/**/*.ts', 'infra/**/*.ts', 'k8s/**/*.ts', 'pipelines/**/*.ts', 'cli/**/*.ts', '!**/imports/**'],
+  collectCoverageFrom: ['config/**/*.ts', 'infra/**/*.ts', 'k8s/**/*.ts', 'pipelines/**/*.ts', 'cli/**/*.ts', 'policy/**/*.ts', '!**/imports/**'],
 };

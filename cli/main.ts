@@ -125,9 +125,11 @@ function report(err: unknown, name: string, command: Command): number {
     return input.code;
   }
   const message = err instanceof Error ? err.message : String(err);
+  // A rule's check that throws (matched by name: the policy engine loads only with `check`) is the rule's bug, which the message names.
+  const culprit = err instanceof Error && err.name === 'RuleCheckError' ? 'This is a bug in that rule' : 'This is a bug in deploykit or its environment';
   process.stderr.write(
     `deploykit ${name}: internal error: ${message}\n` +
-      (debug ? `${err instanceof Error ? (err.stack ?? '') : ''}\n` : 'This is a bug in deploykit or its environment; rerun with DEPLOYKIT_DEBUG=1 to see the stack trace.\n'),
+      (debug ? `${err instanceof Error ? (err.stack ?? '') : ''}\n` : `${culprit}; rerun with DEPLOYKIT_DEBUG=1 to see the stack trace.\n`),
   );
   return EXIT.internal;
 }

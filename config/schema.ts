@@ -53,6 +53,11 @@ export const GITHUB_REPOSITORY_REGEX = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9_.-]{1,10
 export const GIT_BRANCH_REGEX = /^(?!.*\.\.)(?!.*\/\/)(?!.*\/$)(?!.*\.lock$)(?!.*\/\.)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
 /** A CI runner label or tag (GitLab `tags`, GitHub `runs-on`): letters, digits and `. _ -`, at most 63 characters. */
 export const RUNNER_LABEL_REGEX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/**
+ * A `deploykit check` rule id: upper-case letters and digits in at least two parts joined by single
+ * hyphens, starting with a letter (`DK-TF-001` built in, `ACME-K8S-001` from a definitions module).
+ */
+export const RULE_ID_REGEX = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
 /** An SNS topic ARN (alarm actions). */
 export const SNS_TOPIC_ARN_REGEX = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 /** Retention periods CloudWatch Logs accepts, in days. */
@@ -781,7 +786,7 @@ const environmentSchema = z.strictObject({
   suppressions: z
     .array(
       z.strictObject({
-        rule: pattern(/^DK-[A-Z0-9]+-\d{3}$/, 'a rule id', 'use an id like "DK-TF-001" from `deploykit check`'),
+        rule: pattern(RULE_ID_REGEX, 'a rule id', 'use an id like "DK-TF-001" from `deploykit check`'),
         target: z.string().min(1).describe('Resource address or `kind/namespace/name` the suppression applies to.'),
         reason: z.string().min(10, { error: 'must explain why (at least 10 characters); write the reason for reviewers' }),
       }),

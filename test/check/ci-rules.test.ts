@@ -1,5 +1,5 @@
-import { CI_RULES, imageTagFromSha, noStaticKeys, productionManualGate, verifyFailsAndRollsBack } from '../../cli/check/rules/ci-pipelines';
-import { privateEndpointRunners } from '../../cli/check/rules/ci-runners';
+import { CI_RULES, imageTagFromSha, noStaticKeys, productionManualGate, verifyFailsAndRollsBack } from '../../policy/rules/ci-pipelines';
+import { privateEndpointRunners } from '../../policy/rules/ci-runners';
 import { findingsOf, fixtureContext, fixtureProject, resources } from './rule-fixtures';
 
 const envs = () => ['dev', 'staging', 'prod'].map((env) => fixtureContext({ env }));

@@ -1,5 +1,5 @@
-import { formatCodeQuality } from '../../cli/check/format/codequality';
-import type { CheckReport, Finding } from '../../cli/check/types';
+import { formatCodeQuality } from '../../policy/format/codequality';
+import type { CheckReport, Finding } from '../../policy/types';
 
 const finding = (over: Partial<Finding>): Finding => ({
   ruleId: 'DK-TF-004',

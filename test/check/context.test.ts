@@ -1,6 +1,6 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadProject } from '../../cli/check/context';
+import { loadProject } from '../../policy/context';
 import { synthesize } from '../../cli/synth';
 import { exampleDefs, kubernetesFiles, tempDir } from '../support/synth';
 

@@ -1,7 +1,7 @@
 /** DK-X-011 (Ingress classes have a controller) and DK-X-012 (node groups run the Cluster Autoscaler), on fixtures built here. */
 import { Testing } from 'cdk8s';
-import { clusterAutoscalerInstalled, ingressClassHasController } from '../../cli/check/rules/cross-layer-compute';
-import { builtInRules } from '../../cli/check/registry';
+import { clusterAutoscalerInstalled, ingressClassHasController } from '../../policy/rules/cross-layer-compute';
+import { builtInRules } from '../../policy/registry';
 import { CLUSTER_AUTOSCALER, clusterComponentRoleName, defineEnvironments, type Definitions } from '../../config';
 import { EnvironmentChart } from '../../k8s';
 import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { secretsGrantedToWorkloadRole } from '../../cli/check/rules/cross-layer-secrets';
+import { secretsGrantedToWorkloadRole } from '../../policy/rules/cross-layer-secrets';
 import { SERVICE_ACCOUNT_ROLE_ANNOTATION } from '../../config';
 import { findingsOf, fixtureContext, resources } from './rule-fixtures';
 

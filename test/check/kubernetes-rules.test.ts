@@ -1,10 +1,10 @@
-import * as meta from '../../cli/check/rules/kubernetes-metadata';
-import * as wl from '../../cli/check/rules/kubernetes-workloads';
-import * as sec from '../../cli/check/rules/kubernetes-security';
-import * as svc from '../../cli/check/rules/kubernetes-services';
-import * as scale from '../../cli/check/rules/kubernetes-scaling';
-import * as np from '../../cli/check/rules/kubernetes-network-policies';
-import type { Rule } from '../../cli/check/types';
+import * as meta from '../../policy/rules/kubernetes-metadata';
+import * as wl from '../../policy/rules/kubernetes-workloads';
+import * as sec from '../../policy/rules/kubernetes-security';
+import * as svc from '../../policy/rules/kubernetes-services';
+import * as scale from '../../policy/rules/kubernetes-scaling';
+import * as np from '../../policy/rules/kubernetes-network-policies';
+import type { Rule } from '../../policy/types';
 import { findingsOf, fixtureContext } from './rule-fixtures';
 
 const NS = 'company-web';

@@ -1,4 +1,4 @@
-import { containerInsightsInProduction, metricsPortFromMonitoringOnly } from '../../cli/check/rules/observability';
+import { containerInsightsInProduction, metricsPortFromMonitoringOnly } from '../../policy/rules/observability';
 import { defineEnvironments, type Definitions } from '../../config';
 import { exampleInput } from '../support/synth';
 import { findingsOf, fixtureContext, resources } from './rule-fixtures';

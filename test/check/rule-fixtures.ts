@@ -1,10 +1,10 @@
 /** Builds rule contexts from small Terraform / Kubernetes fixtures and runs one rule on them. */
 import { defineEnvironments, type Definitions } from '../../config';
-import type { CheckContext, ProjectContext } from '../../cli/check/context';
-import { KubernetesObjects, type KubernetesObject } from '../../cli/check/kubernetes-objects';
-import { parsePipelineFile } from '../../cli/check/pipeline-files';
-import { TerraformConfig } from '../../cli/check/terraform-config';
-import type { Rule } from '../../cli/check/types';
+import type { CheckContext, ProjectContext } from '../../policy/context';
+import { KubernetesObjects, type KubernetesObject } from '../../policy/kubernetes-objects';
+import { parsePipelineFile } from '../../policy/pipeline-files';
+import { TerraformConfig } from '../../policy/terraform-config';
+import type { Rule } from '../../policy/types';
 import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
 import { exampleInput } from '../support/synth';
 

@@ -1,13 +1,13 @@
-import * as eks from '../../cli/check/rules/terraform-eks';
-import * as nodes from '../../cli/check/rules/terraform-node-groups';
-import * as ecr from '../../cli/check/rules/terraform-ecr';
-import * as kms from '../../cli/check/rules/terraform-kms';
-import * as sg from '../../cli/check/rules/terraform-security-groups';
-import * as iam from '../../cli/check/rules/terraform-iam';
-import * as state from '../../cli/check/rules/terraform-state';
-import * as logs from '../../cli/check/rules/terraform-logging';
-import { resourceTypesWithinApplyRole } from '../../cli/check/rules/terraform-apply-permissions';
-import type { Rule } from '../../cli/check/types';
+import * as eks from '../../policy/rules/terraform-eks';
+import * as nodes from '../../policy/rules/terraform-node-groups';
+import * as ecr from '../../policy/rules/terraform-ecr';
+import * as kms from '../../policy/rules/terraform-kms';
+import * as sg from '../../policy/rules/terraform-security-groups';
+import * as iam from '../../policy/rules/terraform-iam';
+import * as state from '../../policy/rules/terraform-state';
+import * as logs from '../../policy/rules/terraform-logging';
+import { resourceTypesWithinApplyRole } from '../../policy/rules/terraform-apply-permissions';
+import type { Rule } from '../../policy/types';
 import { findingsOf, fixtureContext, fixtureProject, resources } from './rule-fixtures';
 
 const KEY = '${aws_kms_key.Key.arn}';

@@ -12,7 +12,7 @@ import {
   workloadRoleName,
   type Definitions,
 } from '../../config';
-import { RESOURCE_WILDCARD_EXCEPTIONS } from '../../cli/check/rules/terraform-iam';
+import { RESOURCE_WILDCARD_EXCEPTIONS } from '../../policy/rules/terraform-iam';
 import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
 import { FIXTURE_NODE_GROUPS, envInputOf, exampleDefs, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
 import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthEnvironment, synthStack, type TfJson } from './tf-json';

@@ -6,7 +6,7 @@
  * Namespaces are matched by their `kubernetes.io/metadata.name` label only; IPv4 CIDRs only.
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { selects } from '../../cli/check/kubernetes-objects';
+import { selects } from '../../policy/kubernetes-objects';
 
 /** A pod: its namespace and labels. */
 export interface PodEndpoint {

@@ -12,7 +12,7 @@ import {
   workloadLabels,
   type RestrictedPodTemplateProps,
 } from '../../k8s';
-import { KUBERNETES_SECURITY_RULES } from '../../cli/check/rules/kubernetes-security';
+import { KUBERNETES_SECURITY_RULES } from '../../policy/rules/kubernetes-security';
 import { fixtureContext } from '../check/rule-fixtures';
 import { definitionsWith, environmentOf, serviceOf } from './helpers';
 

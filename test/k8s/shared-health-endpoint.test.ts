@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { defineEnvironments, type Definitions } from '../../config';
-import { runCheck } from '../../cli/check/run-check';
+import { runCheck } from '../../policy/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
 import { validateKubernetesObject } from '../support/kubernetes-schema';

@@ -14,7 +14,7 @@ const { buildInputs, buildInputsHash, newestBuildInput } = require(join(root, 's
 /** A copy of what the build reads, with the installed node_modules linked in. */
 function projectCopy(): string {
   const dir = tempDir('deploykit-build-');
-  for (const entry of ['config', 'infra', 'k8s', 'pipelines', 'cli', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+  for (const entry of ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');

@@ -33,36 +33,56 @@ export interface FindingInput {
   readonly file?: string;
 }
 
-/** A rule evaluated once per environment. */
+/**
+ * A rule evaluated once per environment, e.g. over its Kubernetes objects:
+ * `*check({ kubernetes }) { for (const d of kubernetes.ofKind('Deployment')) if (…) yield { target: targetOf(d), value: 'missing' }; }`
+ */
 export interface EnvironmentRule extends RuleMetadata {
+  /** Evaluated once per checked environment. */
   readonly scope: 'environment';
+  /**
+   * Yields one {@link FindingInput} per failing resource of the environment (a generator is the usual
+   * form). Read what it needs from `ctx`; it must not write anything. A throw stops the run with a
+   * `RuleCheckError` naming the rule.
+   */
   check(ctx: CheckContext): Iterable<FindingInput>;
 }
 
 /** A rule evaluated once over every environment (pipeline files, state keys). */
 export interface ProjectRule extends RuleMetadata {
+  /** Evaluated once for the whole project. */
   readonly scope: 'project';
+  /**
+   * Yields one finding per failing resource; `environment` names the environment it belongs to
+   * (undefined for project-wide files such as the pipelines).
+   */
   check(ctx: ProjectContext): Iterable<FindingInput & { readonly environment?: string }>;
 }
 
-/** A rule of `deploykit check`. */
+/** A rule of `deploykit check`: built in, or a team's (the `checkRules` export of a definitions module). */
 export type Rule = EnvironmentRule | ProjectRule;
 
 /** The descriptive part of a rule, also what `--list-rules` prints and SARIF's `rules[]` holds. */
 export interface RuleMetadata {
-  /** Stable id: `DK-TF-001`, `DK-K8S-001`, `DK-CI-001`, `DK-X-001`. Never reused. */
+  /**
+   * Stable id, never reused: `DK-TF-001`, `DK-K8S-001`, `DK-CI-001`, `DK-X-001` for the built-in rules.
+   * A team's rule uses its own prefix (`DK-` is reserved): upper-case letters and digits in parts
+   * joined by `-`, e.g. `ACME-K8S-001`. Suppressions name it.
+   */
   readonly id: string;
-  /** Short PascalCase name (SARIF `name`). */
+  /** Short PascalCase name (SARIF `name`), e.g. `DeploymentHasTeamLabel`. */
   readonly name: string;
+  /** `error` fails `check` by default; `warning` only with `--severity warning`. */
   readonly severity: Severity;
+  /** The output it reads; a SARIF tag. */
   readonly layer: RuleLayer;
-  /** What must hold, as one sentence. */
+  /** What must hold, as one sentence; the finding's message unless it gives its own. */
   readonly title: string;
-  /** Default fix hint. */
+  /** Default fix hint, unless a finding gives its own. */
   readonly fix: string;
-  /** Equivalent upstream rules. @default [] */
+  /** Equivalent upstream rules. A team's rule may leave it out. @default [] */
   readonly upstream: readonly UpstreamReference[];
-  /** Documentation of the requirement. */
+  /** Documentation of the requirement (an http(s) URL; SARIF `helpUri`). */
   readonly helpUri: string;
 }
 

@@ -3,8 +3,8 @@
  * one the apply role was granted the IAM actions for (`RESOURCE_TYPE_ACTIONS` plus the team's
  * `applyPermissions`), so a new construct cannot reach `terraform apply` with a permission the role lacks.
  */
-import { ciApplyRoleName } from '../../../config';
-import { RESOURCE_TYPE_ACTIONS, uncoveredResourceTypes } from '../../../infra/bootstrap/apply-permissions';
+import { ciApplyRoleName } from '../../config';
+import { RESOURCE_TYPE_ACTIONS, uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
 import type { EnvironmentRule } from '../types';
 
 export const resourceTypesWithinApplyRole: EnvironmentRule = {

@@ -5,14 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Definitions } from '../../config';
-import type { ResourceTypeActions } from '../../infra/bootstrap/apply-permissions';
-import type { SynthesizedEnvironment } from '../synth';
-import { loadApplyPermissions, loadExtensions } from '../extensions';
+import type { Definitions } from '../config';
+import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
+import type { SynthesizedEnvironment } from '../cli/synth';
+import { loadApplyPermissions, loadExtensions } from '../cli/extensions';
 import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
 import { builtInRules } from './registry';
+import { loadTeamRules } from './team-rules';
 import type { CheckReport, Rule } from './types';
 
 /** Options of {@link runCheck}. */
@@ -27,7 +28,10 @@ export interface CheckOptions {
   readonly imageTag?: string;
   /** "Now" for date-dependent rules. @default - the current time */
   readonly now?: Date;
-  /** Rules to run. @default - every built-in rule */
+  /**
+   * Rules to run.
+   * @default - every built-in rule, plus the `checkRules` export of `configFile`
+   */
   readonly rules?: readonly Rule[];
   /** Definitions file the pipelines were generated with (as `synth --config`). @default - the built-in definitions */
   readonly configFile?: string;
@@ -39,9 +43,14 @@ export interface CheckOptions {
   readonly applyPermissions?: ResourceTypeActions;
 }
 
-/** Checks the definitions' synth output. @throws ConfigError for unknown environments, CheckInputError for missing output. */
+/**
+ * Checks the definitions' synth output.
+ * @throws ConfigError for unknown environments, CheckInputError for missing output, DefinitionsFileError
+ *   for unusable `checkRules`, RuleCheckError when a rule's check throws
+ */
 export function runCheck(definitions: Definitions, options: CheckOptions = {}): CheckReport {
-  const { selectEnvironments, synthesize } = require('../synth') as typeof import('../synth');
+  const rules = options.rules ?? [...builtInRules(), ...loadTeamRules(options.configFile)];
+  const { selectEnvironments, synthesize } = require('../cli/synth') as typeof import('../cli/synth');
   const environments = selectEnvironments(definitions, options.environments);
   let dir = options.dir;
   let temp: string | undefined;
@@ -62,7 +71,7 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
     const generatedPipelines =
       options.projectRoot === undefined
         ? []
-        : (require('../../pipelines/regenerate') as typeof import('../../pipelines/regenerate')).renderPipelines(definitions, {
+        : (require('../pipelines/regenerate') as typeof import('../pipelines/regenerate')).renderPipelines(definitions, {
             rootDir: options.projectRoot,
             configFile: options.configFile,
           });
@@ -75,7 +84,7 @@ export function runCheck(definitions: Definitions, options: CheckOptions = {}): 
           : `CI rules skipped: neither ${PIPELINE_FILES.gitlab} nor ${PIPELINE_FILES.github} exists in ${options.projectRoot}`,
       );
     }
-    return runRules(project, options.rules ?? builtInRules(), notes);
+    return runRules(project, rules, notes);
   } finally {
     if (temp) rmSync(temp, { recursive: true, force: true });
   }

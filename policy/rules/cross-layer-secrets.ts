@@ -4,7 +4,7 @@
  * so a reference cannot reach the cluster without its grant.
  */
 import { parse } from 'yaml';
-import { SECRETS_MANAGER_READ_ACTIONS, SERVICE_ACCOUNT_ROLE_ANNOTATION, SSM_PARAMETER_READ_ACTIONS, ssmParameterArn } from '../../../config';
+import { SECRETS_MANAGER_READ_ACTIONS, SERVICE_ACCOUNT_ROLE_ANNOTATION, SSM_PARAMETER_READ_ACTIONS, ssmParameterArn } from '../../config';
 import { actionMatches, policiesOfRole, type PolicyStatement } from '../iam-policy';
 import { targetOf, workloadsOf, type KubernetesObject } from '../kubernetes-objects';
 import type { TerraformConfig, TerraformResource } from '../terraform-config';

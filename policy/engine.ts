@@ -3,6 +3,7 @@
  * findings deterministically (environment in definition order, rule id, target, value).
  */
 import type { ProjectContext } from './context';
+import { RuleCheckError } from './rule-check-error';
 import { unusedSuppressionRule } from './rules/check-suppressions';
 import type { CheckReport, Finding, FindingInput, Rule, RuleMetadata, SuppressedFinding } from './types';
 
@@ -35,16 +36,32 @@ function toFinding(rule: RuleMetadata, input: FindingInput, environment: string 
   };
 }
 
-/** Evaluates `rules` over `project`; suppressions come from each environment's definition. */
+/** Runs one rule's check (`collect` iterates it); a throw becomes a {@link RuleCheckError} naming the rule. */
+function evaluate(rule: RuleMetadata, where: string, collect: () => void): void {
+  try {
+    collect();
+  } catch (err) {
+    throw new RuleCheckError(rule.id, where, err);
+  }
+}
+
+/**
+ * Evaluates `rules` over `project`; suppressions come from each environment's definition.
+ * @throws RuleCheckError when a rule's check throws
+ */
 export function runRules(project: ProjectContext, rules: readonly Rule[], notes: readonly string[] = []): CheckReport {
   const raw: Finding[] = [];
   for (const rule of rules) {
     if (rule.scope === 'environment') {
       for (const ctx of project.environments) {
-        for (const input of rule.check(ctx)) raw.push(toFinding(rule, input, ctx.env.name, ctx.terraformFile));
+        evaluate(rule, `environment '${ctx.env.name}'`, () => {
+          for (const input of rule.check(ctx)) raw.push(toFinding(rule, input, ctx.env.name, ctx.terraformFile));
+        });
       }
     } else {
-      for (const input of rule.check(project)) raw.push(toFinding(rule, input, input.environment, input.file));
+      evaluate(rule, 'the project', () => {
+        for (const input of rule.check(project)) raw.push(toFinding(rule, input, input.environment, input.file));
+      });
     }
   }
 

@@ -1,5 +1,5 @@
 /** Terraform rules for logs: encrypted, retained log groups; VPC flow logs; a managed EKS log group. */
-import { clusterName } from '../../../config';
+import { clusterName } from '../../config';
 import { show } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
 

@@ -1,6 +1,6 @@
 /** Cross-layer rules: each service's Deployment runs its image from the environment's own ECR repository, which Terraform creates. */
-import { namespaceName, registryHost, repositoryName, repositoryUrl, type EnvironmentDefinition } from '../../../config';
-import { CLUSTER_AUTOSCALER_RELEASES, clusterAutoscalerImage } from '../../../k8s/cluster-autoscaler-versions';
+import { namespaceName, registryHost, repositoryName, repositoryUrl, type EnvironmentDefinition } from '../../config';
+import { CLUSTER_AUTOSCALER_RELEASES, clusterAutoscalerImage } from '../../k8s/cluster-autoscaler-versions';
 import { containersOf, podTemplateOf, targetOf } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
 import { isClusterComponentObject } from './kubernetes-metadata';

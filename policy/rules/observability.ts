@@ -2,7 +2,7 @@
  * Rules on the observability promise: metrics ports reachable only from the monitoring namespace,
  * and Container Insights in production.
  */
-import { metricsPorts, namespaceName } from '../../../config';
+import { metricsPorts, namespaceName } from '../../config';
 import { namespaceOf, selects, type KubernetesObject, type LabelSelector } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
 

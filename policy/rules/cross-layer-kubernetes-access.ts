@@ -6,8 +6,8 @@
  * must cover each of their namespaces. Read from the environment's EKS access entries and access
  * policy associations.
  */
-import { ciApplyRoleArn, ciDeployRoleArn } from '../../../config';
-import { CLUSTER_OBJECTS_FILE, isClusterOutput, namespaceObjectsFile } from '../../../k8s/object-scope';
+import { ciApplyRoleArn, ciDeployRoleArn } from '../../config';
+import { CLUSTER_OBJECTS_FILE, isClusterOutput, namespaceObjectsFile } from '../../k8s/object-scope';
 import { targetOf } from '../kubernetes-objects';
 import { block, strings, type TerraformConfig } from '../terraform-config';
 import type { EnvironmentRule } from '../types';

@@ -4,8 +4,8 @@
  * groups), and node-group environments run the Cluster Autoscaler under the ServiceAccount the
  * Terraform's Pod Identity association binds to its IAM role.
  */
-import { CLUSTER_AUTOSCALER, clusterComponentRoleName } from '../../../config';
-import { AUTO_MODE_ALB_CONTROLLER } from '../../../k8s/ingress-class';
+import { CLUSTER_AUTOSCALER, clusterComponentRoleName } from '../../config';
+import { AUTO_MODE_ALB_CONTROLLER } from '../../k8s/ingress-class';
 import { podTemplateOf, targetOf } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
 

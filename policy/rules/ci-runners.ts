@@ -4,7 +4,7 @@
  * Kubernetes API (`deploy.sh`, `verify.sh`, `smoke-test.sh`) must run on runners placed there,
  * never on the CI system's hosted runners.
  */
-import { clusterName } from '../../../config';
+import { clusterName } from '../../config';
 import type { CheckContext } from '../context';
 import type { PipelineFile, PipelineJob } from '../pipeline-files';
 import { block } from '../terraform-config';

@@ -29,10 +29,10 @@ export interface CodeQualityIssue {
 const SEVERITY: Record<Severity, CodeQualityIssue['severity']> = { error: 'critical', warning: 'minor' };
 
 /** The file a finding points at, relative to the project root (GitLab links it in the merge request). */
-function path(f: Finding, prefix: string | undefined): string {
+function path(f: Finding, prefix: string | undefined, ciRules: ReadonlySet<string>): string {
   const dir = prefix?.replace(/\/+$/, '');
-  // Pipeline files are relative to the project root already; synth files to the output directory.
-  if (f.file && (f.ruleId.startsWith('DK-CI-') || !dir)) return f.file;
+  // Pipeline files (what rules of the `ci` layer read) are relative to the project root already; synth files to the output directory.
+  if (f.file && (f.ruleId.startsWith('DK-CI-') || ciRules.has(f.ruleId) || !dir)) return f.file;
   if (f.file) return `${dir}/${f.file}`;
   return f.environment && dir ? `${dir}/${f.environment}` : (dir ?? '.');
 }
@@ -45,12 +45,13 @@ function line(f: Finding): number {
 
 /** Formats a report's unsuppressed findings as a GitLab Code Quality report. */
 export function formatCodeQuality(report: CheckReport, options: CodeQualityOptions = {}): string {
+  const ciRules = new Set(report.rules.filter((r) => r.layer === 'ci').map((r) => r.id));
   const issues: CodeQualityIssue[] = report.findings.map((f) => ({
     description: `${f.ruleId} ${f.environment ? `[${f.environment}] ` : ''}${f.target}: ${f.message} (${f.value}). Fix: ${f.fix}`,
     check_name: f.ruleId,
     fingerprint: createHash('md5').update(`${f.ruleId}|${f.environment ?? ''}|${f.target}|${f.value}`).digest('hex'),
     severity: SEVERITY[f.severity],
-    location: { path: path(f, options.outputPrefix), lines: { begin: line(f) } },
+    location: { path: path(f, options.outputPrefix, ciRules), lines: { begin: line(f) } },
   }));
   return `${JSON.stringify(issues, null, 2)}\n`;
 }

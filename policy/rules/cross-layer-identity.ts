@@ -9,7 +9,7 @@ import {
   SERVICE_ACCOUNT_ROLE_ANNOTATION,
   serviceAccountName,
   workloadRoleArn,
-} from '../../../config';
+} from '../../config';
 import { actionMatches, trustPolicies } from '../iam-policy';
 import { targetOf } from '../kubernetes-objects';
 import type { TerraformConfig, TerraformResource } from '../terraform-config';

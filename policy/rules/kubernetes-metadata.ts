@@ -1,6 +1,6 @@
 /** Kubernetes rules on object identity: no shared or system namespaces, valid names. */
-import { CLUSTER_COMPONENT_LABEL, CLUSTER_COMPONENTS } from '../../../config';
-import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP } from '../../../config';
+import { CLUSTER_COMPONENT_LABEL, CLUSTER_COMPONENTS } from '../../config';
+import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP } from '../../config';
 import { containersOf, namespaceOf, targetOf, workloadsOf, type KubernetesObject } from '../kubernetes-objects';
 import type { EnvironmentRule } from '../types';
 

@@ -4,8 +4,8 @@
  * over the zones the node groups span, HPAs run only where the metrics-server add-on does, and
  * NetworkPolicies exist only where the cluster enforces them.
  */
-import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, cpuMillicores, memoryMiB } from '../../../config';
-import { allocatable, describeNodes, fitsOnSomeNode, largestAutoModeNodes } from '../../../k8s/cluster-capacity';
+import { AUTO_MODE_NETWORK_POLICY_CONFIG_MAP, cpuMillicores, memoryMiB } from '../../config';
+import { allocatable, describeNodes, fitsOnSomeNode, largestAutoModeNodes } from '../../k8s/cluster-capacity';
 import { podTemplateOf, selects, targetOf, type PodSpec } from '../kubernetes-objects';
 import { block, blocks, strings, type TerraformConfig } from '../terraform-config';
 import type { EnvironmentRule } from '../types';

@@ -1,5 +1,5 @@
 /** Terraform rules for IAM: no wildcard actions or resources, no wildcard principals, no admin policies. */
-import { CLUSTER_AUTOSCALER_READ_ACTIONS } from '../../../infra/constructs/cluster-autoscaler-identity';
+import { CLUSTER_AUTOSCALER_READ_ACTIONS } from '../../infra/constructs/cluster-autoscaler-identity';
 import { identityPolicies, policyStatements, trustPolicies, type LocatedPolicy } from '../iam-policy';
 import { strings } from '../terraform-config';
 import type { EnvironmentRule } from '../types';

@@ -15,13 +15,13 @@ export interface SarifOptions {
   readonly version?: string;
 }
 
-function uri(file: string, f: Finding, prefix: string | undefined): string {
-  // Pipeline files are relative to the project root already; synth files to the output directory.
-  if (f.ruleId.startsWith('DK-CI-') || !prefix) return file;
+function uri(file: string, f: Finding, prefix: string | undefined, ciRules: ReadonlySet<string>): string {
+  // Pipeline files (what rules of the `ci` layer read) are relative to the project root already; synth files to the output directory.
+  if (f.ruleId.startsWith('DK-CI-') || ciRules.has(f.ruleId) || !prefix) return file;
   return `${prefix.replace(/\/+$/, '')}/${file}`;
 }
 
-function result(f: Finding | SuppressedFinding, ruleIndex: number, prefix: string | undefined) {
+function result(f: Finding | SuppressedFinding, ruleIndex: number, prefix: string | undefined, ciRules: ReadonlySet<string>) {
   const text = `${f.environment ? `[${f.environment}] ` : ''}${f.target}: ${f.message} (${f.value}). Fix: ${f.fix}`;
   return {
     ruleId: f.ruleId,
@@ -30,7 +30,7 @@ function result(f: Finding | SuppressedFinding, ruleIndex: number, prefix: strin
     message: { text },
     locations: [
       {
-        ...(f.file ? { physicalLocation: { artifactLocation: { uri: uri(f.file, f, prefix) } } } : {}),
+        ...(f.file ? { physicalLocation: { artifactLocation: { uri: uri(f.file, f, prefix, ciRules) } } } : {}),
         logicalLocations: [{ fullyQualifiedName: f.environment ? `${f.environment}/${f.target}` : f.target, kind: 'resource' }],
       },
     ],
@@ -42,6 +42,7 @@ function result(f: Finding | SuppressedFinding, ruleIndex: number, prefix: strin
 /** Formats a report as a SARIF 2.1.0 log. */
 export function formatSarif(report: CheckReport, options: SarifOptions = {}): string {
   const index = new Map(report.rules.map((r, i) => [r.id, i]));
+  const ciRules = new Set(report.rules.filter((r) => r.layer === 'ci').map((r) => r.id));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -68,8 +69,8 @@ export function formatSarif(report: CheckReport, options: SarifOptions = {}): st
           },
         },
         results: [
-          ...report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, options.outputPrefix)),
-          ...report.suppressed.map((f) => result(f, index.get(f.ruleId) ?? -1, options.outputPrefix)),
+          ...report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, options.outputPrefix, ciRules)),
+          ...report.suppressed.map((f) => result(f, index.get(f.ruleId) ?? -1, options.outputPrefix, ciRules)),
         ],
       },
     ],

@@ -7,7 +7,7 @@ import {
   STANDARD_SUPPORT_WARNING_DAYS,
   SUPPORTED_EKS_VERSIONS,
   type EksVersionInfo,
-} from '../../../config';
+} from '../../config';
 import { block, blocks, show, strings, type TerraformConfig, type TerraformResource } from '../terraform-config';
 import type { EnvironmentRule } from '../types';
 

@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const VENDOR_SEAM_MESSAGE =
+  "Import cdktf and the AWS provider bindings from infra/vendor/terraform.ts (the vendor seam), not from the vendor's packages; add a missing re-export there.";
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'build/', 'lib/', 'dist/', 'cdktf.out/', 'cdk8s.out/', 'coverage/', 'docs/api/', '**/imports/**'] },
   js.configs.recommended,
@@ -13,19 +16,42 @@ export default tseslint.config(
       ),
     },
     rules: {
-      // The provider barrel loads all 2,135 submodules (~2 s, ~0.5 GiB): import lib/<resource> instead.
+      // cdktf and its provider bindings are reached only through the vendor seam (infra/vendor/terraform.ts),
+      // so a switch to CDK Terrain (cdktn) changes one file: see docs/adr/0001-cdktf-isolation-and-cdk-terrain.md.
       'no-restricted-imports': [
         'error',
         {
-          paths: ['@cdktf/provider-aws', '@cdktf/provider-aws/lib', '@cdktf/provider-aws/lib/index'].map((name) => ({
-            name,
-            message: "Import the resource's submodule, e.g. '@cdktf/provider-aws/lib/eks-cluster'.",
-          })),
+          paths: [{ name: 'cdktf', message: VENDOR_SEAM_MESSAGE }],
+          patterns: [{ group: ['cdktf/*', '@cdktf/*'], message: VENDOR_SEAM_MESSAGE }],
+        },
+      ],
+      // The same ban for require() and import() of the vendor's modules.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='require'] > Literal.arguments[value=/^(cdktf|@cdktf\\u002F)/], ImportExpression > Literal.source[value=/^(cdktf|@cdktf\\u002F)/]",
+          message: VENDOR_SEAM_MESSAGE,
         },
       ],
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-explicit-any': ['error', { ignoreRestArgs: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The vendor seam itself, and the only file allowed to name the vendor's modules. It re-exports
+    // provider resources by submodule: the package barrel loads all 2,135 of them (~2 s, ~0.5 GiB).
+    files: ['infra/vendor/terraform.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@cdktf/provider-aws', '@cdktf/provider-aws/lib', '@cdktf/provider-aws/lib/index'].map((name) => ({
+            name,
+            message: "Re-export the resource's submodule, e.g. '@cdktf/provider-aws/lib/eks-cluster'.",
+          })),
+        },
+      ],
     },
   },
   {

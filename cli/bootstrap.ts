@@ -5,7 +5,7 @@
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App as CdktfApp } from 'cdktf';
+import { App as CdktfApp } from '../infra/vendor/terraform';
 import { ConfigError, bootstrapStackName, type Definitions } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
 import { BootstrapStack, bootstrapAccounts, type BootstrapBackend } from '../infra/bootstrap/bootstrap-stack';

@@ -6,7 +6,7 @@
  * `deploykit bootstrap` grants the CI apply roles.
  */
 import type { Chart } from 'cdk8s';
-import type { TerraformStack } from 'cdktf';
+import type { TerraformStack } from '../infra/vendor/terraform';
 import type { Construct } from 'constructs';
 import { DefinitionsFileError, readModuleExports } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ApiObject, App as Cdk8sApp } from 'cdk8s';
-import { App as CdktfApp } from 'cdktf';
+import { App as CdktfApp } from '../infra/vendor/terraform';
 import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
 import { imageDigestIssues, imageTagIssues } from '../config/rules';
 import { EnvironmentStack } from '../infra/environment-stack';

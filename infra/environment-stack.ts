@@ -2,8 +2,7 @@
  * One Terraform stack per environment: provider, state backend and the environment's resources.
  * The stack only composes constructs; resource logic lives in `constructs/`.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Aspects, S3Backend, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
+import { Aspects, AwsProvider, type ITerraformDependable, S3Backend, TerraformOutput, TerraformStack } from './vendor/terraform';
 import type { Construct } from 'constructs';
 import {
   MANAGED_BY,

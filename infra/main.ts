@@ -2,7 +2,7 @@
  * Entry point for the cdktf CLI (`cdktf synth`, see cdktf.json): one stack per environment.
  * Definitions come from DEPLOYKIT_CONFIG (a definitions file) or the built-in example.
  */
-import { App } from 'cdktf';
+import { App } from './vendor/terraform';
 import { loadDefinitions, stackName } from '../config';
 import { EnvironmentStack } from './environment-stack';
 

@@ -3,8 +3,7 @@
  * roles a team's own constructs add: the CI apply role may create and change roles only with it
  * (see `infra/bootstrap/apply-role-policy.ts`), so a role without it would fail at apply time.
  */
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import type { IAspect } from 'cdktf';
+import { IamRole, type IAspect } from './vendor/terraform';
 import type { IConstruct } from 'constructs';
 
 /** Sets `permissions_boundary` on every IAM role; a role with another boundary is an error. */

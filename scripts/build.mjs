@@ -48,6 +48,23 @@ const lazyStackTraces = {
   },
 };
 
+/**
+ * The vendor seam (infra/vendor/terraform.ts) re-exports every provider resource the project uses, the
+ * examples' and tests' included. The generated provider submodules only define classes, so they are marked
+ * free of side effects: a bundle keeps only the resources its code references, as direct submodule imports did.
+ */
+const sideEffectFreeProviderBindings = {
+  name: 'side-effect-free-provider-bindings',
+  setup(b) {
+    b.onResolve({ filter: /^@(cdktf|cdktn)\/provider-aws\/lib\/[a-z0-9-]+$/ }, async (args) => {
+      if (args.pluginData?.resolvingBinding) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolvingBinding: true } });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: resolved.path, namespace: resolved.namespace, external: resolved.external, sideEffects: false };
+    });
+  },
+};
+
 rmSync(join(root, 'build'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -62,7 +79,7 @@ await build({
   external: ['tsx', 'tsx/*', 'esbuild'],
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [lazyStackTraces],
+  plugins: [lazyStackTraces, sideEffectFreeProviderBindings],
   define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(buildId) },
 });
 

@@ -159,6 +159,29 @@ function numberAt(body: unknown, path: readonly string[]): number | undefined {
   return typeof node === 'number' ? node : undefined;
 }
 
+/**
+ * The major version a provider version constraint selects: that of its first lower bound or exact
+ * version (`5.100.0`, `~> 5.0`, `>= 6.2, < 7`); undefined for a constraint without one (`< 6`).
+ */
+export function constraintMajor(constraint: unknown): number | undefined {
+  if (typeof constraint !== 'string') return undefined;
+  for (const part of constraint.split(',')) {
+    const match = /^\s*(=|!=|>=|>|~>)?\s*v?(\d+)(\.|\s*$)/.exec(part);
+    if (match && match[1] !== '!=') return Number(match[2]);
+  }
+  return undefined;
+}
+
+/** `version a → b` when a required provider's constraint moves to another major version. */
+function providerMajorChange(change: RawChange): string[] {
+  if (change.type !== 'required_provider' || change.action !== 'changed') return [];
+  const versionOf = (body: unknown) => (isRecord(body) ? body.version : undefined);
+  const before = versionOf(change.before);
+  const after = versionOf(change.after);
+  const [from, to] = [constraintMajor(before), constraintMajor(after)];
+  return from !== undefined && to !== undefined && from !== to ? [`version ${JSON.stringify(before)} → ${JSON.stringify(after)}`] : [];
+}
+
 const changedTerraformResource = ({ change }: RiskContext) =>
   change.layer === 'terraform' && (change.action === 'changed' || change.action === 'moved') && !TERRAFORM_SETTINGS.has(change.type);
 
@@ -191,6 +214,12 @@ export const RISK_RULES: readonly RiskRule[] = [
     id: 'provider-target-change',
     reason: 'provider targets another region or account: every resource of the stack is planned there anew',
     check: ({ change }) => (change.type === 'provider' && change.action === 'changed' ? touched(change, ['region', 'allowed_account_ids', 'assume_role']) : []),
+  },
+  {
+    id: 'provider-major-version',
+    reason:
+      'provider moves to another major version: its breaking changes (removed or renamed arguments, new defaults) apply to every resource of the stack; read its upgrade guide and review the full plan',
+    check: ({ change }) => providerMajorChange(change),
   },
   {
     id: 'deletes-namespace',

@@ -1,5 +1,5 @@
 /** The cdktf aspect on a real environment stack: tags on every taggable resource, and the mandatory-setting failure. */
-import { Aspects, TerraformResource, Testing } from 'cdktf';
+import { Aspects, TerraformResource, Testing } from '../../infra/vendor/terraform';
 import { defineEnvironments, stackName } from '../../config';
 import { EnvironmentStack } from '../../infra';
 import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../../test/support/synth';

@@ -5,7 +5,7 @@
  *
  *     Aspects.of(stack).add(new CostCentreAspect({ costCentre: 'cc-1234' }));
  */
-import { TerraformResource, type IAspect } from 'cdktf';
+import { type IAspect, TerraformResource } from '../../infra/vendor/terraform';
 import type { IConstruct } from 'constructs';
 import { COST_CENTRE_KEY, checkCostCentre } from './cost-centre';
 

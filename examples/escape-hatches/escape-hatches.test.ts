@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing as Cdk8sTesting } from 'cdk8s';
-import { Testing } from 'cdktf';
+import { Testing } from '../../infra/vendor/terraform';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { defineEnvironments, exampleDefinitions, stackName, type EnvironmentDefinition } from '../../config';
 import { EnvironmentStack } from '../../infra';

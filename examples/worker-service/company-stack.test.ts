@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { Testing } from '../../infra/vendor/terraform';
 import { stackName, type Definitions } from '../../config';
 import { initPluginDirectory, runTerraform, terraformToolchain } from '../../test/support/terraform';
 import { EnvironmentStack } from '../../infra/environment-stack';

@@ -3,7 +3,7 @@
  * that adds a queue per worker, grants the worker's existing `WorkloadIdentity` exactly the right
  * to consume it, and adds the SQS endpoint the workers reach it through.
  */
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput } from '../../infra/vendor/terraform';
 import type { Construct } from 'constructs';
 import { stackName } from '../../config';
 import { EnvironmentStack, sidFrom, type EnvironmentStackProps } from '../../infra';

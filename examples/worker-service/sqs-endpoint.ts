@@ -2,9 +2,7 @@
  * `SqsEndpoint`: an interface VPC endpoint for SQS in the private subnets, so workers reach SQS
  * inside the VPC (their NetworkPolicy allows HTTPS to the VPC only, not the internet).
  */
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { SecurityGroup, VpcEndpoint, VpcSecurityGroupIngressRule } from '../../infra/vendor/terraform';
 import { Construct } from 'constructs';
 
 /** Props of {@link SqsEndpoint}. */

@@ -1,5 +1,5 @@
 /** WorkerQueue on its own: defaults, the consume grant, and every validation message. */
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from '../../infra/vendor/terraform';
 import { WorkerQueue, type WorkerQueueProps } from './worker-queue';
 
 function queueIn(props: Partial<WorkerQueueProps> = {}) {

@@ -2,8 +2,7 @@
  * `WorkerQueue`: the SQS queue a worker consumes, encrypted at rest, with a dead-letter queue that
  * catches messages the worker failed to process `maxReceiveCount` times.
  */
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
+import { SqsQueue, SqsQueueRedriveAllowPolicy } from '../../infra/vendor/terraform';
 import { Construct } from 'constructs';
 import { sidFrom, type IPolicyHolder, type PolicyStatement } from '../../infra';
 

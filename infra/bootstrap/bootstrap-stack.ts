@@ -12,8 +12,7 @@
  * the bucket does not exist yet; after the first apply, `backend: 's3'` moves it into the account's
  * first state bucket (`terraform init -migrate-state`). See docs/first-day.md.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from '../vendor/terraform';
 import type { Construct } from 'constructs';
 import {
   MANAGED_BY,

@@ -3,7 +3,7 @@
  * the same URL) and GitHub Actions (`token.actions.githubusercontent.com`, audience
  * `sts.amazonaws.com`). An account holds one provider per issuer URL, shared by every environment in it.
  */
-import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamOpenidConnectProvider } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import type { OidcIssuer } from './ci-trust';
 

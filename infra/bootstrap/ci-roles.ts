@@ -4,9 +4,7 @@
  * that pushes images and describes the cluster. Each trusts only the CI tokens of
  * {@link ciTrustSubjects}.
  */
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import type { ITerraformDependable } from 'cdktf';
+import { IamRole, IamRolePolicyAttachment, type ITerraformDependable } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { ciRoleName, type CiRoleKind, type Definitions, type EnvironmentDefinition } from '../../config';
 import type { PolicyStatement } from '../policy-statement';

@@ -6,7 +6,7 @@
  * roles or touch the Terraform state.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
  */
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamPolicy } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { MANAGED_BY } from '../../config';
 import { policyDocument, type PolicyStatement } from '../policy-statement';

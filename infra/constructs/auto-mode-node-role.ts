@@ -7,8 +7,7 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-create-node-role.html
  * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-learn-iam.html
  */
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamRole, IamRolePolicyAttachment } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { awsManagedPolicyArn } from '../private/arn';
 import { serviceTrustPolicy } from '../private/trust-policy';

@@ -5,9 +5,7 @@
  * (`AmazonEKSEditPolicy`, namespace scope). The principal ARNs are literal values from
  * `config/naming.ts`, so `deploykit check` can read them offline.
  */
-import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
-import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
-import type { ITerraformDependable } from 'cdktf';
+import { EksAccessEntry, EksAccessPolicyAssociation, type ITerraformDependable } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { eksAccessPolicyArn } from '../private/arn';
 

@@ -6,11 +6,7 @@
  * instead of creating unencrypted groups that keep logs forever.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Observability-EKS-addon.html
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import type { ITerraformDependable } from 'cdktf';
+import { CloudwatchLogGroup, EksAddon, IamRole, IamRolePolicyAttachment, type ITerraformDependable } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { CONTAINER_INSIGHTS_LOG_GROUPS, type ClusterComponent } from '../../config';
 import { sidFrom } from '../policy-statement';

@@ -2,10 +2,7 @@
  * An ECR repository with immutable tags, scan on push, KMS encryption and a lifecycle policy, plus
  * intent-named grants that return least-privilege IAM statements.
  */
-import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
-import { EcrRepository as EcrRepositoryResource } from '@cdktf/provider-aws/lib/ecr-repository';
-import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
-import { Lazy } from 'cdktf';
+import { EcrLifecyclePolicy, EcrRepository as EcrRepositoryResource, EcrRepositoryPolicy, Lazy } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { REPOSITORY_NAME_REGEX } from '../../config/schema';
 import { sidFrom, type IPolicyHolder, type PolicyStatement } from '../policy-statement';

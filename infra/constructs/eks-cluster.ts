@@ -14,16 +14,7 @@
  *   Identity agent are built into its nodes, so only metrics-server is installed as an add-on. The
  *   cluster role carries the five policies AWS documents for Auto Mode, and a node role is created.
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
-import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
-import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { dependable } from 'cdktf';
+import { CloudwatchLogGroup, dependable, EksAccessEntry, EksAccessPolicyAssociation, EksAddon, EksCluster as EksClusterResource, IamRole, IamRolePolicy, IamRolePolicyAttachment, VpcSecurityGroupIngressRule } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, truncateName } from '../../config';
 import { policyDocument, sidFrom } from '../policy-statement';

@@ -3,8 +3,7 @@
  * administration only to the account root (the pattern AWS requires so IAM policies can grant use)
  * and, when asked, use by CloudWatch Logs for this account's log groups.
  */
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias, KmsKey } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { accountRootArn } from '../private/arn';
 

@@ -6,11 +6,7 @@
  * nodes also carries its labels and taints as `node-template` tags on the Auto Scaling group, so
  * the autoscaler knows what a new node would look like when none exists.
  */
-import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
-import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Token } from 'cdktf';
+import { AutoscalingGroupTagA as AutoscalingGroupTag, EksNodeGroup, IamRole, IamRolePolicyAttachment, Token } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { truncateName } from '../../config';
 import { sidFrom } from '../policy-statement';

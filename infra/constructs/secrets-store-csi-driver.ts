@@ -7,7 +7,7 @@
  * @see docs/adr/0007-secrets-delivery.md
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/integrating_csi_driver.html
  */
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksAddon } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import type { EksCluster } from './eks-cluster';
 import { NodeGroup } from './node-group';

@@ -6,7 +6,7 @@
  * Controller created it for the Ingress and is known by its name alone.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-enhanced-EKS.html
  */
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm } from '../vendor/terraform';
 import { Construct } from 'constructs';
 
 /** Namespace of the Container Insights metrics. */

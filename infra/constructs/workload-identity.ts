@@ -4,8 +4,7 @@
  * association. The role has no permissions until a platform team adds them (`addToPolicy`, or a
  * grant such as `EcrRepository.grantPull(identity)`).
  */
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { EksPodIdentityAssociation, IamRole } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { secretReadGrants, type AwsSecretReference } from '../../config';
 import type { IPolicyHolder, PolicyStatement } from '../policy-statement';

@@ -4,8 +4,7 @@
  * no policy at all.
  * @internal
  */
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Lazy } from 'cdktf';
+import { IamRolePolicy, Lazy } from '../vendor/terraform';
 import type { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement } from '../policy-statement';
 

@@ -1,7 +1,7 @@
 /** Hand-made outputs for what the definitions cannot produce (yet): immutable fields, removals, moves, secrets. */
 import { compareOutputs } from '../../cli/diff/compare-outputs';
 import { diffFields } from '../../cli/diff/field-diff';
-import { isImmutableImage } from '../../cli/diff/risk-rules';
+import { constraintMajor, isImmutableImage } from '../../cli/diff/risk-rules';
 import { readSynthOutput } from '../../cli/diff/synth-output';
 import type { DiffReport } from '../../cli/diff/report';
 import { envOf, itemAt, linesOf, rulesOf, writeOutput } from './support';
@@ -152,6 +152,42 @@ describe('deploykit diff on hand-made outputs', () => {
       '    ! moves-state: state backend location changes: migrate the state (terraform init -migrate-state) or Terraform plans to recreate everything (bucket)',
     ]);
     expect(rulesOf(itemAt(prod, 'provider.aws'))).toEqual(['provider-target-change']);
+  });
+
+  test('a required provider moving to another major version is flagged; a minor bump is not', () => {
+    const config = (source: string, version: string) => ({
+      terraform: { required_providers: { aws: { source, version } } },
+      resource: { aws_vpc: { Vpc: { cidr_block: '10.30.0.0/16' } } },
+    });
+    const report = compare(
+      { dev: { terraform: config('aws', '5.100.0') }, prod: { terraform: config('aws', '5.99.0') } },
+      // What the same stack synthesizes to with CDK Terrain's provider bindings (hashicorp/aws 6.x).
+      { dev: { terraform: config('hashicorp/aws', '6.66.0') }, prod: { terraform: config('aws', '5.100.0') } },
+    );
+    const upgraded = itemAt(envOf(report, 'dev'), 'terraform.required_providers.aws');
+    expect(linesOf(upgraded)).toEqual([
+      '~ terraform.required_providers.aws',
+      '    ~ source: "aws" → "hashicorp/aws"',
+      '    ~ version: "5.100.0" → "6.66.0"',
+      '    ! provider-major-version: provider moves to another major version: its breaking changes (removed or renamed arguments, new defaults) apply to every resource of the stack; read its upgrade guide and review the full plan (version "5.100.0" → "6.66.0")',
+    ]);
+    expect(envOf(report, 'dev').counts.risky).toBe(1);
+    const bumped = itemAt(envOf(report, 'prod'), 'terraform.required_providers.aws');
+    expect(bumped.action).toBe('changed');
+    expect(rulesOf(bumped)).toEqual([]);
+    expect(envOf(report, 'prod').counts.risky).toBe(0);
+  });
+
+  test.each([
+    ['5.100.0', 5],
+    ['~> 5.0', 5],
+    ['>= 6.2, < 7.0', 6],
+    ['!= 5.1.0, >= 6.0', 6],
+    ['= v4.67.0', 4],
+    ['< 6.0', undefined],
+    ['', undefined],
+  ])('the version constraint %j selects major version %p', (constraint, major) => {
+    expect(constraintMajor(constraint)).toBe(major);
   });
 
   test('a new wildcard in an IAM policy document is flagged, an unchanged one is not', () => {

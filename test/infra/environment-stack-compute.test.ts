@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { Testing } from '../../infra/vendor/terraform';
 import {
   CLUSTER_AUTOSCALER,
   autoModeNodeRoleName,

@@ -1,4 +1,4 @@
-import { App, TerraformOutput, Testing } from 'cdktf';
+import { App, TerraformOutput, Testing } from '../../infra/vendor/terraform';
 import { stackName } from '../../config';
 import { EnvironmentStack } from '../../infra';
 import { exampleDefs } from '../support/synth';

@@ -6,7 +6,7 @@
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { Testing } from '../../infra/vendor/terraform';
 import { defineEnvironments, stackName } from '../../config';
 import { EnvironmentStack } from '../../infra/environment-stack';
 import { envInputOf, exampleInput, tempDir, useAutoMode } from '../support/synth';

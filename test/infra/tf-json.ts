@@ -1,5 +1,5 @@
 /** Helpers that synthesize cdktf scopes and stacks and read the Terraform JSON. */
-import { App, Testing, TerraformStack } from 'cdktf';
+import { App, TerraformStack, Testing } from '../../infra/vendor/terraform';
 import type { Construct } from 'constructs';
 import { stackName, type Definitions, type EnvironmentDefinition } from '../../config';
 import { EnvironmentStack } from '../../infra/environment-stack';

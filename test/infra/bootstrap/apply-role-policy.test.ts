@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { Testing } from '../../../infra/vendor/terraform';
 import { bootstrapStackName, ciApplyRoleName, managedRoleNamePrefixes, permissionsBoundaryArn, stateKey, type EnvironmentDefinition } from '../../../config';
 import { actionsFor, BOUNDARY_CONDITIONED_ACTIONS, RESOURCE_TYPE_ACTIONS } from '../../../infra/bootstrap/apply-permissions';
 import { applyRoleStatements, mergeApplyPermissions } from '../../../infra/bootstrap/apply-role-policy';

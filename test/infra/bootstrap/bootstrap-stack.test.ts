@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { Testing } from '../../../infra/vendor/terraform';
 import {
   autoModeNodeRoleName,
   bootstrapStackName,

@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { defineEnvironments, stackName, type Definitions } from '../../config';
-import { validateKubernetesObject } from '../../test/support/kubernetes-schema';
+import { validateKubernetesObject } from '../../testing';
 import { envInputOf, useAutoMode, useNodeGroups } from '../../test/support/synth';
 import { CompanyChart } from './company-chart';
 import { companyDefinitions, companyDefinitionsInput, companyWorkers } from './company-definitions';

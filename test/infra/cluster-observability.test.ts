@@ -2,7 +2,8 @@ import { CLOUDWATCH_AGENT, clusterComponentRoleName, containerInsightsLogGroupNa
 import { CLOUDWATCH_AGENT_POLICY, CLOUDWATCH_OBSERVABILITY_ADDON, ClusterObservability } from '../../infra/constructs/cluster-observability';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
-import { addressAt, policyOf, resourceAt, resourcesOf, synthEnvironment, synthScope } from './tf-json';
+import { addressAt, policyOf, resourceAt, resourcesOf, synthScope } from '../../testing';
+import { synthEnvironment } from './tf-json';
 
 /**
  * Definitions with one environment built here: its own system, cluster name, compute mode and

@@ -1,7 +1,7 @@
 import { ECR_AUTHORIZATION_TOKEN_STATEMENT, EcrRepository, type EcrRepositoryProps } from '../../infra/constructs/ecr-repository';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import type { IPolicyHolder, PolicyStatement } from '../../infra/policy-statement';
-import { emptyStack, onlyResource, resourcesOf, synthScope } from './tf-json';
+import { emptyStack, onlyResource, resourcesOf, synthScope } from '../../testing';
 
 const base: EcrRepositoryProps = { repositoryName: 'company-web', account: '333333333333', region: 'ap-east-1' };
 

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { CLUSTER_ADDONS, EksCluster, type EksClusterProps } from '../../infra/constructs/eks-cluster';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
-import { emptyStack, onlyResource, policyOf, resourceAt, resourcesOf, synthScope, synthStack } from './tf-json';
+import { emptyStack, onlyResource, policyOf, resourceAt, resourcesOf, synthScope, synthStack } from '../../testing';
 
 function props(scope: Construct, overrides: Partial<EksClusterProps> = {}): EksClusterProps {
   return {

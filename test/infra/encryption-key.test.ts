@@ -1,5 +1,5 @@
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
-import { emptyStack, onlyResource, policyOf, synthScope } from './tf-json';
+import { emptyStack, onlyResource, policyOf, synthScope } from '../../testing';
 
 const base = { account: '333333333333', region: 'ap-east-1', aliasName: 'company-prod/logs', description: 'logs' };
 

@@ -28,7 +28,7 @@ import { NODE_TEMPLATE_TAG_PREFIX } from '../../infra/constructs/node-group';
 import { EnvironmentStack } from '../../infra/environment-stack';
 import { FIXTURE_NODE_GROUPS, exampleInput, tempDir, useAutoMode, useNodeGroups } from '../support/synth';
 import { initPluginDirectory, reuseInitialisedPlugins, runTerraform, terraformToolchain } from '../support/terraform';
-import { policyOf, resourcesOf, type TfJson } from './tf-json';
+import { policyOf, resourcesOf, type TfJson } from '../../testing';
 
 /** The example input with its first environment on node groups (plus a group that may scale to zero) and its second on Auto Mode. */
 function computeFixture(): { defs: Definitions; nodeGroupsEnv: EnvironmentDefinition; autoModeEnv: EnvironmentDefinition } {

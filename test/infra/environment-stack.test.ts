@@ -15,7 +15,8 @@ import {
 import { RESOURCE_WILDCARD_EXCEPTIONS } from '../../policy/rules/terraform-iam';
 import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
 import { FIXTURE_NODE_GROUPS, envInputOf, exampleDefs, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
-import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthEnvironment, synthStack, type TfJson } from './tf-json';
+import { addressAt, allPolicyStatements, onlyResource, policyOf, resourceAt, resourcesOf, synthStack, type TfJson } from '../../testing';
+import { synthEnvironment } from './tf-json';
 
 const defs = exampleDefs();
 const envNames = defs.environments.map((e) => e.name);

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { Network, type NetworkProps } from '../../infra/constructs/network';
-import { emptyStack, onlyResource, policyOf, resourceAt, resourcesOf, synthScope } from './tf-json';
+import { emptyStack, onlyResource, policyOf, resourceAt, resourcesOf, synthScope } from '../../testing';
 
 function props(scope: Construct, overrides: Partial<NetworkProps> = {}): NetworkProps {
   return {

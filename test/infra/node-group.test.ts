@@ -1,6 +1,6 @@
 import { Token } from '../../infra/vendor/terraform';
 import { NODE_MANAGED_POLICIES, NODE_TEMPLATE_TAG_PREFIX, NodeGroup, type NodeGroupProps } from '../../infra/constructs/node-group';
-import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from './tf-json';
+import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from '../../testing';
 
 const base: NodeGroupProps = {
   clusterName: 'company-prod',

@@ -2,7 +2,8 @@ import { defineEnvironments } from '../../config';
 import { uncoveredResourceTypes } from '../../infra/bootstrap/apply-permissions';
 import { SECRETS_STORE_CSI_DRIVER_ADDON } from '../../infra/constructs/secrets-store-csi-driver';
 import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
-import { addressAt, policyOf, resourceAt, resourcesOf, synthEnvironment } from './tf-json';
+import { addressAt, policyOf, resourceAt, resourcesOf } from '../../testing';
+import { synthEnvironment } from './tf-json';
 
 const API = 'company-api';
 

@@ -1,7 +1,8 @@
 import { defineEnvironments, loadBalancerName, namespaceName, type Definitions } from '../../config';
 import { ServiceAlarms, target5xxQuery } from '../../infra/constructs/service-alarms';
 import { exampleInput } from '../support/synth';
-import { resourcesOf, synthEnvironment, synthScope } from './tf-json';
+import { resourcesOf, synthScope } from '../../testing';
+import { synthEnvironment } from './tf-json';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:444455556666:platform-alarms';
 

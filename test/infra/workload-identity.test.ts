@@ -1,5 +1,5 @@
 import { WorkloadIdentity, type WorkloadIdentityProps } from '../../infra/constructs/workload-identity';
-import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from './tf-json';
+import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from '../../testing';
 
 const base: WorkloadIdentityProps = {
   roleName: 'company-prod-company-web',

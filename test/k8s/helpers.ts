@@ -2,6 +2,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { defineEnvironments, type Definitions, type EnvironmentDefinition, type ServiceDefinition } from '../../config';
 import { EnvironmentChart, WebService, type WebServiceProps } from '../../k8s';
+import { findKubernetesObject, findKubernetesObjects } from '../../testing';
 import { exampleInput } from '../support/synth';
 
 /** The example definitions after `mutate` changed the raw input. */
@@ -64,16 +65,12 @@ export function webService(fixture: WebServiceFixture = {}): { webService: WebSe
 
 /** The one object of `kind` named `name`; fails when there is none or more than one. */
 export function find(objects: readonly any[], kind: string, name: string): any {
-  const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
-  if (found.length !== 1) {
-    throw new Error(`expected one ${kind} ${name}, found ${found.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
-  }
-  return found[0];
+  return findKubernetesObject(objects, { kind, name });
 }
 
 /** Whether an object of `kind` named `name` exists. */
 export function has(objects: readonly any[], kind: string, name: string): boolean {
-  return objects.some((o) => o.kind === kind && o.metadata?.name === name);
+  return findKubernetesObjects(objects, { kind, name }).length > 0;
 }
 
 /** The container named `name` (the main container is "http") of a Deployment. */

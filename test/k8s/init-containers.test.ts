@@ -11,7 +11,7 @@ import { runCheck } from '../../policy/run-check';
 import { synthesize } from '../../cli/synth';
 import { allocatable, CLUSTER_AUTOSCALER_RESOURCES, clusterCapacityIssues, effectiveRequest, restrictedPodTemplate } from '../../k8s';
 import { configIssuesOf, envInputOf, exampleInput, kubernetesFiles, kubernetesText, tempDir, useNodeGroups } from '../support/synth';
-import { validateKubernetesObject } from '../support/kubernetes-schema';
+import { validateKubernetesObject } from '../../testing';
 import { readYaml11 } from '../support/yaml11';
 
 const SERVICE = 'orders';

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { AWS_SECRETS_MOUNT_PATH, jmesPathOfKey } from '../../k8s';
-import { validateKubernetesObject as validate } from '../support/kubernetes-schema';
+import { validateKubernetesObject as validate } from '../../testing';
 import { containerOf, environmentOf, find, has, synthEnvironment, definitionsWith } from './helpers';
 
 const API = 'company-api';
@@ -92,8 +92,8 @@ describe('SecretProviderClass of a service reading AWS secrets', () => {
 
   test('validates strictly against the vendored CRD schema, and every other object against its OpenAPI schema', () => {
     for (const obj of objects) expect(() => validate(obj)).not.toThrow();
-    expect(() => validate({ ...spc, spec: { ...spc.spec, secretObject: [] } })).toThrow(/additionalProperties/);
-    expect(() => validate({ ...spc, spec: { ...spc.spec, parameters: { objects: [] } } })).toThrow(/must be string/);
+    expect(() => validate({ ...spc, spec: { ...spc.spec, secretObject: [] } })).toThrow(/: spec\.secretObject: unknown field 'secretObject'/);
+    expect(() => validate({ ...spc, spec: { ...spc.spec, parameters: { objects: [] } } })).toThrow(/: spec\.parameters\.objects: must be string/);
   });
 
   test('renders no SecretProviderClass, volume or mount for a service without AWS references', () => {

@@ -5,7 +5,7 @@ import { defineEnvironments, type Definitions } from '../../config';
 import { runCheck } from '../../policy/run-check';
 import { synthesize } from '../../cli/synth';
 import { runCli } from '../support/cli';
-import { validateKubernetesObject } from '../support/kubernetes-schema';
+import { validateKubernetesObject } from '../../testing';
 import { exampleInput, kubernetesText, tempDir } from '../support/synth';
 
 /**

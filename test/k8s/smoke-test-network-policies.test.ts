@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { namespaceName, SMOKE_TEST_LABEL, SMOKE_TEST_LABEL_VALUE } from '../../config';
 import { SmokeTestNetworkPolicies, smokeTestPodSelector } from '../../k8s';
-import { validateKubernetesObject } from '../support/kubernetes-schema';
+import { validateKubernetesObject } from '../../testing';
 import { definitionsWith, environmentOf, find, synthEnvironment } from './helpers';
 import { canReach, type PodEndpoint } from './network-policy-reach';
 

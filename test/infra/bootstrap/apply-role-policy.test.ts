@@ -5,7 +5,7 @@ import { applyRoleStatements, mergeApplyPermissions } from '../../../infra/boots
 import { BootstrapStack } from '../../../infra/bootstrap/bootstrap-stack';
 import { companyApplyPermissions } from '../../../examples/worker-service/apply-permissions';
 import { exampleDefs } from '../../support/synth';
-import { policyOf, resourcesOf, synthStack } from '../tf-json';
+import { policyOf, resourcesOf, synthStack } from '../../../testing';
 
 const defs = exampleDefs();
 

@@ -16,7 +16,7 @@ import {
 } from '../../../config';
 import { BootstrapStack, bootstrapAccounts, type BootstrapStackProps } from '../../../infra/bootstrap/bootstrap-stack';
 import { exampleDefs, exampleInput, moveToAccount } from '../../support/synth';
-import { addressAt, policyOf, resourceAt, resourcesOf, synthStack, type TfJson } from '../tf-json';
+import { addressAt, policyOf, resourceAt, resourcesOf, synthStack, type TfJson } from '../../../testing';
 
 const defs = exampleDefs();
 

@@ -1,6 +1,8 @@
 /** Tests run on the TypeScript sources, transpiled by swc; `tsc --noEmit` type-checks once. */
 module.exports = {
   testEnvironment: 'node',
+  // Builds the CLI bundle once when stale, so no test that spawns the bin sees the rebuild notice.
+  globalSetup: '<rootDir>/test/support/build-once.cjs',
   roots: ['<rootDir>'],
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },

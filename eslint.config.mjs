@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'lib/', 'dist/', 'cdktf.out/', 'cdk8s.out/', 'coverage/', 'docs/api/', '**/imports/**'] },
+  { ignores: ['node_modules/', '.cache/', 'build/', 'lib/', 'dist/', 'cdktf.out/', 'cdk8s.out/', 'coverage/', 'docs/api/', '**/imports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

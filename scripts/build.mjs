@@ -48,6 +48,22 @@ const lazyStackTraces = {
   },
 };
 
+/**
+ * cdktf's TerraformOutput calls `util.isArray`, which Node.js 22 and later deprecate at run time (DEP0044):
+ * every synth with an output would print a DeprecationWarning. cdktf is archived upstream, so the bundle
+ * calls `Array.isArray` (the same function) instead.
+ */
+const arrayIsArray = {
+  name: 'array-is-array',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]terraform-output\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const original = await readFile(args.path, 'utf8');
+      return { loader: 'js', contents: original.replace(/\(0, util_\d+\.isArray\)\(/g, 'Array.isArray(') };
+    });
+  },
+};
+
 rmSync(join(root, 'build'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -62,7 +78,7 @@ await build({
   external: ['tsx', 'tsx/*', 'esbuild'],
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [lazyStackTraces],
+  plugins: [lazyStackTraces, arrayIsArray],
   define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(buildId) },
 });
 

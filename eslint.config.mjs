@@ -5,7 +5,7 @@ const VENDOR_SEAM_MESSAGE =
   "Import cdktf and the AWS provider bindings from infra/vendor/terraform.ts (the vendor seam), not from the vendor's packages; add a missing re-export there.";
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'lib/', 'dist/', 'cdktf.out/', 'cdk8s.out/', 'coverage/', 'docs/api/', '**/imports/**'] },
+  { ignores: ['node_modules/', '.cache/', 'build/', 'lib/', 'dist/', 'cdktf.out/', 'cdk8s.out/', 'coverage/', 'docs/api/', '**/imports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

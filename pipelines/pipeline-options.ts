@@ -19,7 +19,7 @@ export interface PipelineOptions {
   readonly buildContext?: (serviceName: string) => string;
   /**
    * Node.js version the jobs run deploykit with (GitHub `setup-node`).
-   * @default "20.19"
+   * @default "22"
    */
   readonly nodeVersion?: string;
   /**
@@ -29,7 +29,7 @@ export interface PipelineOptions {
   readonly terraformVersion?: string;
   /**
    * GitLab image of the test job.
-   * @default "node:20.19-bookworm"
+   * @default "node:22-bookworm"
    */
   readonly nodeImage?: string;
   /**
@@ -73,9 +73,9 @@ export function resolvePipelineOptions(options: PipelineOptions = {}): ResolvedP
     configFile: options.configFile,
     scriptsDir: options.scriptsDir ?? 'pipelines/scripts',
     buildContext: options.buildContext ?? ((name) => `services/${name}`),
-    nodeVersion: options.nodeVersion ?? '20.19',
+    nodeVersion: options.nodeVersion ?? '22',
     terraformVersion: options.terraformVersion ?? '1.11.4',
-    nodeImage: options.nodeImage ?? 'node:20.19-bookworm',
+    nodeImage: options.nodeImage ?? 'node:22-bookworm',
     dockerImage: options.dockerImage ?? 'docker:27.5.1',
     toolsImage: options.toolsImage ?? '$CI_REGISTRY_IMAGE/deploykit-tools:1.0.0',
     curlImage: options.curlImage ?? 'curlimages/curl:8.11.1',

@@ -61,6 +61,22 @@ const sideEffectFreeProviderBindings = {
       const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolvingBinding: true } });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       return { path: resolved.path, namespace: resolved.namespace, external: resolved.external, sideEffects: false };
+      });
+    },
+  };
+
+/**
+ * cdktf's TerraformOutput calls `util.isArray`, which Node.js 22 and later deprecate at run time (DEP0044):
+ * every synth with an output would print a DeprecationWarning. cdktf is archived upstream, so the bundle
+ * calls `Array.isArray` (the same function) instead.
+ */
+const arrayIsArray = {
+  name: 'array-is-array',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]terraform-output\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const original = await readFile(args.path, 'utf8');
+      return { loader: 'js', contents: original.replace(/\(0, util_\d+\.isArray\)\(/g, 'Array.isArray(') };
     });
   },
 };
@@ -79,7 +95,7 @@ await build({
   external: ['tsx', 'tsx/*', 'esbuild'],
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [lazyStackTraces, sideEffectFreeProviderBindings],
+  plugins: [lazyStackTraces, sideEffectFreeProviderBindings, arrayIsArray],
   define: { __DEPLOYKIT_BUILD_ID__: JSON.stringify(buildId) },
 });
 

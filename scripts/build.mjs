@@ -14,8 +14,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import buildInputsModule from './build-inputs.cjs';
+import lazyStackTracesModule from './lazy-stack-traces.cjs';
 
 const { buildInputsHash } = buildInputsModule;
+// Stack traces of tokens captured only on demand: a patch of vendor internals (docs/adr/0009-vendor-internals.md).
+const { lazyStackTraces } = lazyStackTracesModule;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'build', 'cli.js');
 const idFile = join(root, 'build', 'build-id');
@@ -28,25 +31,6 @@ if (!process.argv.includes('--force') && existsSync(bundle) && existsSync(idFile
   process.exit(0);
 }
 const { build } = await import('esbuild');
-
-/**
- * cdktf and constructs capture a full stack trace for every token they create, used only in
- * token-resolution error messages; formatting those traces is a tenth of synth time. The bundle
- * captures them only when DEPLOYKIT_STACK_TRACES is set (set it when debugging such an error).
- */
-const lazyStackTraces = {
-  name: 'lazy-stack-traces',
-  setup(b) {
-    b.onLoad({ filter: /[\\/](cdktf|constructs)[\\/]lib[\\/].*stack-trace\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const original = await readFile(args.path, 'utf8');
-      return {
-        loader: 'js',
-        contents: `${original}\nconst __captureStackTrace = exports.captureStackTrace;\nexports.captureStackTrace = function (below) { return process.env.DEPLOYKIT_STACK_TRACES ? __captureStackTrace(below || exports.captureStackTrace) : []; };\n`,
-      };
-    });
-  },
-};
 
 /**
  * The vendor seam (infra/vendor/terraform.ts) re-exports every provider resource the project uses, the

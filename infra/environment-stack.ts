@@ -286,21 +286,4 @@ export class EnvironmentStack extends TerraformStack {
       }
     }
   }
-
-  /**
-   * cdktf resolves every element once before synthesis only to wire cross-stack references. A stack
-   * that is alone in its app has none, so that pass (5–7 % of `deploykit synth`'s CPU time) is skipped;
-   * with other stacks in the app, cdktf's full preparation runs. Relies on cdktf internals (the private
-   * `ensureBackendExists`, the content of `TerraformStack.prepareStack`): docs/adr/0009-vendor-internals.md,
-   * guarded by test/infra/environment-stack-prepare-guard.test.ts.
-   */
-  override prepareStack(): void {
-    const app = this.node.root;
-    // DEPLOYKIT_BENCH_NO_PREPARE_SKIP: the benchmark's A/B of this override (docs/adr/0009-vendor-internals.md).
-    if (process.env.DEPLOYKIT_BENCH_NO_PREPARE_SKIP || app.node.children.filter((child) => TerraformStack.isStack(child)).length > 1) {
-      super.prepareStack();
-    } else {
-      this['ensureBackendExists']();
-    }
-  }
 }

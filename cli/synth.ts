@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ApiObject, App as Cdk8sApp } from 'cdk8s';
+import { App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from '../infra/vendor/terraform';
 import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
 import { imageDigestIssues, imageTagIssues } from '../config/rules';
@@ -195,15 +195,6 @@ function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, option
   const app = new Cdk8sApp();
   const props = { definitions: defs, environment: env, imageTag: options.imageTag, imageDigests: options.imageDigests };
   const chart = options.chart ? options.chart(app, stackName(defs.system, env), props) : new EnvironmentChart(app, stackName(defs.system, env), props);
-  // The tree is complete and nothing patches it after this point, so each object is resolved once:
-  // construct validations (which read objects' JSON) and the chart's output share the result.
-  for (const node of app.node.findAll()) {
-    if (ApiObject.isApiObject(node)) {
-      const resolve = node.toJson.bind(node);
-      let json: unknown;
-      node.toJson = () => (json ??= resolve());
-    }
-  }
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   return chart.toJson();

@@ -286,18 +286,4 @@ export class EnvironmentStack extends TerraformStack {
       }
     }
   }
-
-  /**
-   * cdktf resolves every element once before synthesis only to wire cross-stack references. A stack
-   * that is alone in its app has none, so that pass (a third of synth time) is skipped; with other
-   * stacks in the app, cdktf's full preparation runs.
-   */
-  override prepareStack(): void {
-    const app = this.node.root;
-    if (app.node.children.filter((child) => TerraformStack.isStack(child)).length > 1) {
-      super.prepareStack();
-    } else {
-      this['ensureBackendExists']();
-    }
-  }
 }

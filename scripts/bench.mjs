@@ -10,6 +10,10 @@
 //   BENCH_SIZES=1,10,50,100 service counts
 //   BENCH_STOCK_CLI_DIR     directory whose node_modules/.bin holds `cdktf` and `cdk8s` (default: ./node_modules/.bin, then PATH)
 //   BENCH_OUT=docs/benchmarks.md   report file ('-' for stdout only)
+//
+// Vendor internals (docs/adr/0009-vendor-internals.md): each patch of a vendor's private code is timed on
+// and off (runs interleaved, so load on the machine falls on both alike) through a switch only this
+// benchmark sets; the report gives each patch's median wall and CPU time and the off/on ratio.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -140,6 +144,49 @@ for (const size of sizes) {
   bySize.set(size, { ...entry, configFile });
 }
 
+// Vendor internals: each patch on vs off, runs alternating, whole-process wall and CPU (user + system) time.
+const VENDOR_PATCHES = [
+  { id: 'lazy-stack-traces', name: 'lazy-stack-traces (scripts/lazy-stack-traces.cjs)', off: { DEPLOYKIT_STACK_TRACES: '1' } },
+];
+const cpuProbe = join(work, 'cpu-probe.cjs');
+writeFileSync(cpuProbe, `process.on('exit', () => { try { const u = process.cpuUsage(); require('fs').appendFileSync(process.env.DEPLOYKIT_BENCH_CPU_FILE, (u.user + u.system) / 1000 + '\\n'); } catch {} });\n`);
+const medianOf = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+/** Medians of `runs` alternating runs of each variant (after one warm-up round): { name: { wall, cpu } }. */
+function measureAlternating(label, args, variants) {
+  const cpuFile = join(work, `cpu-${Math.random().toString(36).slice(2)}`);
+  const samples = Object.fromEntries(Object.keys(variants).map((v) => [v, { wall: [], cpu: [] }]));
+  for (let i = 0; i <= runs; i++) {
+    for (const [name, extraEnv] of Object.entries(variants)) {
+      rmSync(cpuFile, { force: true });
+      const env = { ...process.env, ...extraEnv, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${cpuProbe}`.trim(), DEPLOYKIT_BENCH_CPU_FILE: cpuFile, CHECKPOINT_DISABLE: '1', CI: 'true' };
+      const started = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (result.status !== 0) throw new Error(`${label} (${name}) failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+      if (i === 0) continue; // warm-up
+      samples[name].wall.push(ms);
+      samples[name].cpu.push(readFileSync(cpuFile, 'utf8').trim().split('\n').map(Number).reduce((a, b) => a + b, 0));
+    }
+  }
+  const result = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { wall: medianOf(s.wall), cpu: medianOf(s.cpu) }]));
+  for (const [name, r] of Object.entries(result)) console.error(`  ${`${label}, ${name}`.padEnd(58)} ${fmt(r.wall)} ms wall, ${fmt(r.cpu)} ms CPU`);
+  return result;
+}
+const patchRows = [];
+{
+  const cases = [{ label: 'the example', args: ['synth', '--out', join(work, 'patch-dist'), '--no-pipelines', '--quiet'] }];
+  const largest = sizes.includes(50) ? 50 : sizes[sizes.length - 1];
+  if (largest !== undefined) cases.push({ label: `${largest} × 3`, args: ['synth', '--config', bySize.get(largest).configFile, '--out', join(work, 'patch-dist'), '--no-pipelines', '--quiet'] });
+  for (const c of cases) {
+    const variants = { on: {}, ...Object.fromEntries(VENDOR_PATCHES.map((p) => [`without ${p.id}`, p.off])) };
+    const measured = measureAlternating(`deploykit synth — ${c.label}`, c.args, variants);
+    for (const p of VENDOR_PATCHES) patchRows.push({ patch: p.name, size: c.label, on: measured.on, off: measured[`without ${p.id}`] });
+  }
+}
+
 // The npm scripts a developer types, against the bin they wrap, with nothing changed since the last
 // build: the difference is npm's own start-up plus the bin's up-to-date check (it must not rebuild).
 const npmCli = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -206,6 +253,10 @@ lines.push('| command | services × envs | median ms | min–max ms | peak RSS M
 for (const r of rows) {
   lines.push(`| ${r.label} | ${r.size ? `${r.size} × 3` : '—'} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.rss ? fmt(r.rss) : '—'} |`);
 }
+lines.push('', '## Vendor internals', '');
+lines.push(`Each patch of a vendor's private code (docs/adr/0009-vendor-internals.md) switched off alone; \`deploykit synth\`, ${runs} runs of each variant alternating; CPU is user + system time of the process.`, '');
+lines.push('| patch | definitions | wall ms on / off | CPU ms on / off | CPU off / on |', '|---|---|---:|---:|---:|');
+for (const r of patchRows) lines.push(`| ${r.patch} | ${r.size} | ${fmt(r.on.wall)} / ${fmt(r.off.wall)} | ${fmt(r.on.cpu)} / ${fmt(r.off.cpu)} | ${ratio(r.off.cpu, r.on.cpu)} |`);
 lines.push('', '## Targets', '', '| target | measured | holds |', '|---|---|---|');
 const target = (name, value, ok) => lines.push(`| ${name} | ${value} | ${ok === undefined ? 'n/a' : ok ? 'yes' : '**no**'} |`);
 if (stockTs) {

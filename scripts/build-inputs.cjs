@@ -9,7 +9,7 @@ const path = require('node:path');
 /** Directories whose every file goes into the bundle (sources, pipeline scripts, templates). */
 const SOURCE_DIRS = ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy'];
 /** Single files that change the build: the dependency versions and the build itself. */
-const BUILD_FILES = ['package-lock.json', 'scripts/build.mjs', 'scripts/build-inputs.cjs'];
+const BUILD_FILES = ['package-lock.json', 'scripts/build.mjs', 'scripts/build-inputs.cjs', 'scripts/lazy-stack-traces.cjs', 'scripts/array-is-array.cjs'];
 
 /** Every input file, relative to `root` with `/` separators, sorted; missing single files are skipped. */
 function buildInputs(root) {

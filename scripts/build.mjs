@@ -14,8 +14,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import buildInputsModule from './build-inputs.cjs';
+import arrayIsArrayModule from './array-is-array.cjs';
+import lazyStackTracesModule from './lazy-stack-traces.cjs';
 
 const { buildInputsHash } = buildInputsModule;
+// Stack traces of tokens captured only on demand: a patch of vendor internals (docs/adr/0009-vendor-internals.md).
+const { lazyStackTraces } = lazyStackTracesModule;
+const { arrayIsArray } = arrayIsArrayModule;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'build', 'cli.js');
 const idFile = join(root, 'build', 'build-id');
@@ -28,25 +33,6 @@ if (!process.argv.includes('--force') && existsSync(bundle) && existsSync(idFile
   process.exit(0);
 }
 const { build } = await import('esbuild');
-
-/**
- * cdktf and constructs capture a full stack trace for every token they create, used only in
- * token-resolution error messages; formatting those traces is a tenth of synth time. The bundle
- * captures them only when DEPLOYKIT_STACK_TRACES is set (set it when debugging such an error).
- */
-const lazyStackTraces = {
-  name: 'lazy-stack-traces',
-  setup(b) {
-    b.onLoad({ filter: /[\\/](cdktf|constructs)[\\/]lib[\\/].*stack-trace\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const original = await readFile(args.path, 'utf8');
-      return {
-        loader: 'js',
-        contents: `${original}\nconst __captureStackTrace = exports.captureStackTrace;\nexports.captureStackTrace = function (below) { return process.env.DEPLOYKIT_STACK_TRACES ? __captureStackTrace(below || exports.captureStackTrace) : []; };\n`,
-      };
-    });
-  },
-};
 
 /**
  * The vendor seam (infra/vendor/terraform.ts) re-exports every provider resource the project uses, the
@@ -64,22 +50,6 @@ const sideEffectFreeProviderBindings = {
       });
     },
   };
-
-/**
- * cdktf's TerraformOutput calls `util.isArray`, which Node.js 22 and later deprecate at run time (DEP0044):
- * every synth with an output would print a DeprecationWarning. cdktf is archived upstream, so the bundle
- * calls `Array.isArray` (the same function) instead.
- */
-const arrayIsArray = {
-  name: 'array-is-array',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]terraform-output\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const original = await readFile(args.path, 'utf8');
-      return { loader: 'js', contents: original.replace(/\(0, util_\d+\.isArray\)\(/g, 'Array.isArray(') };
-    });
-  },
-};
 
 rmSync(join(root, 'build'), { recursive: true, force: true });
 await build({

@@ -6,7 +6,7 @@ import { exampleDefs } from '../support/synth';
 const defs = exampleDefs();
 const [dev, staging] = defs.environments;
 
-describe('EnvironmentStack.prepareStack', () => {
+describe('EnvironmentStack in an app with other stacks', () => {
   test('still wires a cross-stack reference when the app holds several stacks', () => {
     const app = Testing.app();
     const a = new EnvironmentStack(app, stackName(defs.system, dev), { definitions: defs, environment: dev });
@@ -17,7 +17,7 @@ describe('EnvironmentStack.prepareStack', () => {
     expect(Object.keys(tf.data?.terraform_remote_state ?? {})).toHaveLength(1);
   });
 
-  test('a stack alone in its app (preparation pass skipped) synthesizes the same configuration as one prepared beside another', () => {
+  test('synthesizes the same configuration as the same stack alone in its app', () => {
     const alone = new EnvironmentStack(new App({ stackTraces: false }), 'alone', { definitions: defs, environment: dev });
     const withOther = Testing.app();
     const twin = new EnvironmentStack(withOther, 'twin', { definitions: defs, environment: dev });

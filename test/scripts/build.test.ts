@@ -4,8 +4,8 @@
  * on a copy of the project, so the project's own build/ is never touched.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { tempDir } from '../support/synth';
 
 const root = join(__dirname, '..', '..');
@@ -19,6 +19,11 @@ function projectCopy(): string {
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
+}
+
+/** Every file under dir. */
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 const run = (dir: string, command: string, args: string[]) =>
@@ -61,6 +66,24 @@ describe('scripts/build.mjs and bin/deploykit.js', () => {
     expect(build.stderr).toBe('build: inputs unchanged since the last build; skipped\n');
     expect(readFileSync(bundle, 'utf8')).toBe(bundleBefore);
   }, 60_000);
+
+  test('the bundle patches both vendor stack-trace modules, and synthesizes the same files byte for byte with stack traces captured', () => {
+    // The lazy-stack-traces patch (scripts/lazy-stack-traces.cjs, docs/adr/0009-vendor-internals.md).
+    expect(readFileSync(bundle, 'utf8').match(/__captureStackTrace = exports\d*\.captureStackTrace;/g)).toHaveLength(2);
+    const synth = (out: string, env: Record<string, string>) =>
+      spawnSync(process.execPath, [join(dir, 'bin', 'deploykit.js'), 'synth', '--out', out, '--no-pipelines', '--quiet'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, DEPLOYKIT_NO_REBUILD: '1', DEPLOYKIT_STACK_TRACES: '', ...env },
+      });
+    const lazy = synth(join(dir, 'dist-lazy'), {});
+    const traced = synth(join(dir, 'dist-traced'), { DEPLOYKIT_STACK_TRACES: '1' });
+    expect(lazy.stderr).toBe('');
+    expect(traced.stderr).toBe('');
+    const files = (out: string) => listFiles(out).map((f) => [relative(out, f), readFileSync(f, 'utf8')]);
+    expect(files(join(dir, 'dist-lazy')).length).toBeGreaterThan(1);
+    expect(files(join(dir, 'dist-traced'))).toEqual(files(join(dir, 'dist-lazy')));
+  }, 120_000);
 
   test('the CLI does not rebuild when nothing changed, and rebuilds before running when a source changed', () => {
     const untouched = run(dir, 'bin/deploykit.js', ['config', '--format', 'json']);

@@ -4,7 +4,8 @@
  * environment's apply identity has; namespaced objects are applied by the deploy identity, whose EKS
  * access policy is scoped to the service namespaces. Objects deploykit installs into system namespaces
  * (kube-system: the Cluster Autoscaler, the Auto Mode network policy switch) lie outside those
- * namespaces too, so they go with the cluster-scoped ones. The synthesized output keeps them apart:
+ * namespaces too, so they go with the cluster-scoped ones, as do objects of kinds the deploy identity's
+ * access policy does not cover ({@link APPLY_ROLE_KINDS}). The synthesized output keeps them apart:
  * `kubernetes/cluster.k8s.yaml` and `kubernetes/namespaces/<namespace>.k8s.yaml`.
  */
 
@@ -48,9 +49,24 @@ export function isClusterScoped(obj: unknown): boolean {
  */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch']);
 
-/** Whether an object belongs to the cluster output: a cluster-scoped kind, or an object in a {@link SYSTEM_NAMESPACES system namespace}. */
+/**
+ * Namespaced kinds deploykit writes into service namespaces that the deploy identity may not write: its
+ * EKS access policy (AmazonEKSEditPolicy) holds fixed rules for Kubernetes' own API groups, like the
+ * `edit` ClusterRole without aggregation, so custom resources such as the Secrets Store CSI Driver's
+ * SecretProviderClass are forbidden to it. The apply identity (cluster admin) applies them with the
+ * cluster output.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+ */
+export const APPLY_ROLE_KINDS: ReadonlySet<string> = new Set(['SecretProviderClass']);
+
+/**
+ * Whether an object belongs to the cluster output: a cluster-scoped kind, an object in a
+ * {@link SYSTEM_NAMESPACES system namespace}, or a kind of {@link APPLY_ROLE_KINDS}.
+ */
 export function isClusterOutput(obj: unknown): boolean {
   if (isClusterScoped(obj)) return true;
+  const kind = (obj as ObjectHead | null)?.kind;
+  if (typeof kind === 'string' && APPLY_ROLE_KINDS.has(kind)) return true;
   const namespace = (obj as ObjectHead | null)?.metadata?.namespace;
   return typeof namespace === 'string' && SYSTEM_NAMESPACES.has(namespace);
 }

@@ -6,7 +6,7 @@ export { gitlabPipeline, gitlabJobName, gitlabStages, GITLAB_ID_TOKEN_VARIABLE }
 export { githubWorkflow, githubJobId, GITHUB_RELEASE_TAG_FILTER } from './github-workflow';
 export { deploymentTargets, requiresManualApproval, servicesToBuild, RELEASE_TAG_REGEX, type DeploymentTarget, type DeployTrigger } from '../config/promotion';
 export { ACTION_PINS, type ActionPin } from './action-pins';
-export { PRUNE_ALLOWLIST, SECRET_PROVIDER_CLASS_KIND, pruneAllowlist } from './prune-allowlist';
+export { PRUNE_ALLOWLIST } from './prune-allowlist';
 export { GENERATED_HEADER } from './yaml-file';
 export type * from './gitlab-ci-types';
 export type * from './github-workflow-types';

@@ -17,7 +17,7 @@ import {
   type EnvironmentDefinition,
 } from '../config';
 import type { ResolvedPipelineOptions } from './pipeline-options';
-import { pruneAllowlist } from './prune-allowlist';
+import { PRUNE_ALLOWLIST } from './prune-allowlist';
 import { commandLine } from './shell-quote';
 
 /** The variable holding the commit SHA, quoted for the shell. */
@@ -163,7 +163,7 @@ export class StepCommands {
       ['--role-arn', ciDeployRoleArn(this.defs.system, env)],
       ['--scope', 'namespaces'],
       ['--selector', pruneSelector(this.defs.system, env)],
-      ...pruneAllowlist(env).map((kind) => ['--prune-allowlist', kind] as const),
+      ...PRUNE_ALLOWLIST.map((kind) => ['--prune-allowlist', kind] as const),
     ]);
   }
 

@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { synthesize } from '../../cli/synth';
+import { CLUSTER_OBJECTS_FILE } from '../../k8s/object-scope';
+import { PRUNE_ALLOWLIST } from '../../pipelines/prune-allowlist';
+import { kubernetesFiles, tempDir } from '../support/synth';
 import { AWS_SECRETS_MOUNT_PATH, jmesPathOfKey } from '../../k8s';
 import { validateKubernetesObject as validate } from '../../testing';
 import { containerOf, environmentOf, find, has, synthEnvironment, definitionsWith } from './helpers';
@@ -106,5 +112,16 @@ describe('SecretProviderClass of a service reading AWS secrets', () => {
     expect(jmesPathOfKey('password')).toBe('password');
     expect(jmesPathOfKey('db.password')).toBe('"db.password"');
     expect(jmesPathOfKey('2fa')).toBe('"2fa"');
+  });
+});
+
+describe('who applies a SecretProviderClass', () => {
+  test('it goes to the cluster output (apply role): the deploy role’s AmazonEKSEditPolicy covers no custom resources', () => {
+    const out = join(tempDir(), 'dist');
+    synthesize(definitionsWith(withAwsSecrets), { outDir: out, environments: ['staging'] });
+    const files = kubernetesFiles(out, 'staging');
+    const holding = files.filter((file) => readFileSync(join(out, file), 'utf8').includes('kind: SecretProviderClass'));
+    expect(holding).toEqual([`staging/kubernetes/${CLUSTER_OBJECTS_FILE}`]);
+    expect(PRUNE_ALLOWLIST.some((kind) => kind.endsWith('/SecretProviderClass'))).toBe(false);
   });
 });

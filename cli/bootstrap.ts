@@ -6,7 +6,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App as CdktfApp } from '../infra/vendor/terraform';
-import { ConfigError, bootstrapStackName, type Definitions } from '../config';
+import { ValidationError, bootstrapStackName, type Definitions } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
 import { BootstrapStack, bootstrapAccounts, type BootstrapBackend } from '../infra/bootstrap/bootstrap-stack';
 import { MANIFEST_FILE, StagedOutput } from './output-directory';
@@ -52,7 +52,7 @@ export function writeBootstrap(defs: Definitions, options: BootstrapOptions): Bo
   const selected = options.accounts && options.accounts.length > 0 ? [...new Set(options.accounts)] : known;
   const unknown = selected.filter((a) => !known.includes(a));
   if (unknown.length > 0) {
-    throw new ConfigError(
+    throw new ValidationError(
       unknown.map((a) => ({ path: '--account', message: `(${JSON.stringify(a)}) has no environment in the definitions; use one of ${known.join(', ')}` })),
     );
   }

@@ -3,7 +3,7 @@
  * so `synth` never pays for `check` or `diff`.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, DefinitionsFileError } from '../config';
+import { ValidationError, DefinitionsFileError } from '../config';
 import { closestMatch } from '../config/closest-match';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { OutputDirectoryError } from './output-directory';
@@ -34,7 +34,7 @@ const COMMANDS: Record<string, () => Command> = {
  * command line that cannot run as given (2). Their message is the whole report; no stack trace.
  */
 const INPUT_ERRORS: readonly { readonly is: (err: unknown) => boolean; readonly code: number }[] = [
-  { is: (err) => err instanceof ConfigError || err instanceof DefinitionsFileError, code: EXIT.failed },
+  { is: (err) => err instanceof ValidationError || err instanceof DefinitionsFileError, code: EXIT.failed },
   { is: (err) => err instanceof OutputDirectoryError, code: EXIT.usage },
   // Loaded with their commands; matched by name so `synth` never loads `check` or `diff`.
   { is: (err) => err instanceof Error && (err.name === 'CheckInputError' || err.name === 'DiffError' || err.name === 'OutputInputError'), code: EXIT.usage },
@@ -120,7 +120,7 @@ function report(err: unknown, name: string, command: Command): number {
   }
   const input = INPUT_ERRORS.find((kind) => kind.is(err));
   if (input) {
-    const nothing = err instanceof ConfigError ? '\nNothing was written.' : '';
+    const nothing = err instanceof ValidationError ? '\nNothing was written.' : '';
     process.stderr.write(`deploykit ${name}: ${(err as Error).message}${nothing}${trace}\n`);
     return input.code;
   }

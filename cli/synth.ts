@@ -5,8 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App as Cdk8sApp } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { App as CdktfApp } from '../infra/vendor/terraform';
-import { ConfigError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
+import { ValidationError, stackName, type Definitions, type EnvironmentDefinition } from '../config';
 import { imageDigestIssues, imageTagIssues } from '../config/rules';
 import { EnvironmentStack } from '../infra/environment-stack';
 import { EnvironmentChart } from '../k8s/environment-chart';
@@ -79,7 +80,7 @@ export interface EnvironmentSynthSummary {
 
 export type { OutputManifest } from './output-manifest';
 
-/** Picks the environments named in `names` (all when empty). @throws ConfigError for unknown names. */
+/** Picks the environments named in `names` (all when empty). @throws ValidationError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
   if (!names || names.length === 0) return [...defs.environments];
   const unknown = unknownEnvironmentsError(names, defs.environments.map((e) => e.name));
@@ -96,7 +97,7 @@ export function synthesize(defs: Definitions, options: SynthOptions = {}): Envir
   const envs = selectEnvironments(defs, options.environments);
   const tagIssues = imageTagIssues(envs, options.imageTag);
   const digestIssues = options.imageDigests === undefined ? [] : imageDigestIssues(envs, options.imageDigests);
-  if (tagIssues.length + digestIssues.length > 0) throw new ConfigError([...tagIssues, ...digestIssues]);
+  if (tagIssues.length + digestIssues.length > 0) throw new ValidationError([...tagIssues, ...digestIssues]);
 
   const staged = StagedOutput.begin(outDir, { companionFiles: options.extraFilePaths ?? options.extraFiles?.map((f) => f.path) });
   try {
@@ -151,6 +152,7 @@ function writeEnvironments(
     const app = new CdktfApp({ outdir: join(cdktfOut, env.name), stackTraces: false });
     const props = { definitions: defs, environment: env };
     const stack = options.stack ? options.stack(app, stackName(defs.system, env), props) : new EnvironmentStack(app, stackName(defs.system, env), props);
+    throwConstructValidationErrors(app);
     app.synth();
     timings.set(env.name, performance.now() - started);
     return stack;
@@ -195,15 +197,23 @@ function kubernetesObjects(defs: Definitions, env: EnvironmentDefinition, option
   const app = new Cdk8sApp();
   const props = { definitions: defs, environment: env, imageTag: options.imageTag, imageDigests: options.imageDigests };
   const chart = options.chart ? options.chart(app, stackName(defs.system, env), props) : new EnvironmentChart(app, stackName(defs.system, env), props);
-  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  throwConstructValidationErrors(app);
   return chart.toJson();
+}
+
+/**
+ * Runs every construct's validations, as `cdktf synth` and `cdk8s synth` do, and throws all their
+ * messages as one {@link ValidationError} (each at its construct path) rather than the vendors' generic error.
+ */
+function throwConstructValidationErrors(root: IConstruct): void {
+  const issues = root.node.findAll().flatMap((c) => c.node.validate().map((message) => ({ path: c.node.path, constructPath: c.node.path, message })));
+  if (issues.length > 0) throw new ValidationError(issues, { subject: 'constructs' });
 }
 
 /**
  * Reads an `--image-digests` file: a JSON object of service name → `sha256:<64 hex>`, as the promote job
  * writes it. Its content is validated by {@link synthesize}.
- * @throws ConfigError at `--image-digests` when the file cannot be read or is not JSON
+ * @throws ValidationError at `--image-digests` when the file cannot be read or is not JSON
  */
 export function readImageDigests(file: string): Record<string, string> {
   let text: string;
@@ -211,16 +221,16 @@ export function readImageDigests(file: string): Record<string, string> {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new ConfigError([{ path: '--image-digests', message: `(${JSON.stringify(file)}) cannot be read (${reason}); pass the digests file the promote job wrote` }]);
+    throw new ValidationError([{ path: '--image-digests', message: `(${JSON.stringify(file)}) cannot be read (${reason}); pass the digests file the promote job wrote` }]);
   }
   try {
     return JSON.parse(text) as Record<string, string>;
   } catch (err) {
-    throw new ConfigError([{ path: '--image-digests', message: `(${JSON.stringify(file)}) is not JSON (${(err as Error).message}); pass the digests file the promote job wrote` }]);
+    throw new ValidationError([{ path: '--image-digests', message: `(${JSON.stringify(file)}) is not JSON (${(err as Error).message}); pass the digests file the promote job wrote` }]);
   }
 }
 
-/** The objects as a YAML stream. @throws ConfigError naming the object and field of a value YAML cannot carry */
+/** The objects as a YAML stream. @throws ValidationError naming the object and field of a value YAML cannot carry */
 function kubernetesYaml(env: EnvironmentDefinition, objects: readonly unknown[]): string {
   return objects
     .map((object) => {
@@ -230,7 +240,7 @@ function kubernetesYaml(env: EnvironmentDefinition, objects: readonly unknown[])
         if (!(err instanceof YamlWriteError)) throw err;
         const { kind, metadata } = object as { kind?: string; metadata?: { name?: string } };
         const message = err.message.slice(err.path.length + 2);
-        throw new ConfigError([{ path: `${env.name}.kubernetes.${kind}/${metadata?.name}.${err.path}`, message }]);
+        throw new ValidationError([{ path: `${env.name}.kubernetes.${kind}/${metadata?.name}.${err.path}`, message }]);
       }
     })
     .join('---\n');

@@ -1,11 +1,11 @@
 /**
  * `defineEnvironments()`: the one entry from raw definitions (TypeScript data, JSON or YAML) to the
- * resolved, validated definitions the layers read. Every problem is collected; one `ConfigError`
+ * resolved, validated definitions the layers read. Every problem is collected; one `ValidationError`
  * carries them all.
  */
 import { z } from 'zod';
 import { formatCidr, parseCidr, subnet } from './cidr';
-import { ConfigError } from './config-error';
+import { ValidationError } from './validation-error';
 import { builtInMessage, toConfigIssue, type ConfigIssue } from './issue-format';
 import { reservedKeyIssues } from './input-keys';
 import { redactSecretValues, secretValueIssues } from './secret-values';
@@ -33,7 +33,7 @@ const PARSE = { error: builtInMessage };
 
 /**
  * Validates raw environment definitions and resolves every default.
- * @throws ConfigError listing every problem, each with its path, the value received and a fix.
+ * @throws ValidationError listing every problem, each with its path, the value received and a fix.
  */
 export function defineEnvironments(input: DefinitionsInput | unknown): Definitions {
   const issues: ConfigIssue[] = [];
@@ -130,7 +130,7 @@ export function defineEnvironments(input: DefinitionsInput | unknown): Definitio
   );
 
   // No message may print a secret the definitions hold, whichever rule refused its field.
-  if (issues.length > 0 || !root.success) throw new ConfigError(redactSecretValues(issues, input));
+  if (issues.length > 0 || !root.success) throw new ValidationError(redactSecretValues(issues, input));
   return { system: root.data.system, ci: root.data.ci, catalogue, environments };
 }
 

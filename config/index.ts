@@ -1,5 +1,6 @@
 /** Public API of the environment definitions. Imports neither cdktf nor cdk8s. */
 export { defineEnvironments, mergeOverride, defaultSubnets, type SubnetLayout } from './define-environments';
+export { ValidationError, propIssue, throwIfInvalidProps, type ValidationIssue, type ValidationErrorOptions, type PropProblem } from './validation-error';
 export { ConfigError } from './config-error';
 export type { ConfigIssue } from './issue-format';
 export { loadDefinitions, readDefinitionsInput, readModuleExports, DefinitionsFileError } from './load';

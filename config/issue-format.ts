@@ -4,13 +4,10 @@
  */
 import type { z } from 'zod';
 
-/** One problem in the environment definitions. */
-export interface ConfigIssue {
-  /** Dotted path of the object holding the problem, with environments named, e.g. `prod.services.company-web.autoscaling`. */
-  readonly path: string;
-  /** What is wrong and how to fix it, naming the field and the value received. */
-  readonly message: string;
-}
+import type { ValidationIssue } from './validation-error';
+
+/** One problem in the environment definitions: a {@link ValidationIssue} whose path is a definition path. */
+export type ConfigIssue = ValidationIssue;
 
 /**
  * A value as it appears in messages: strings quoted, everything else as JSON, long values cut.

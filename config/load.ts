@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { ConfigError } from './config-error';
+import { ValidationError } from './validation-error';
 import { defineEnvironments } from './define-environments';
 import { formatPath, type ConfigIssue } from './issue-format';
 import { jsonDuplicateKeys } from './json-duplicate-keys';
@@ -120,16 +120,16 @@ export function readModuleExports(file?: string): Readonly<Record<string, unknow
   return require(resolve(file)) as Record<string, unknown>;
 }
 
-/** Loads and validates definitions. @throws ConfigError | DefinitionsFileError */
+/** Loads and validates definitions. @throws ValidationError | DefinitionsFileError */
 export function loadDefinitions(file?: string): Definitions {
   const { input, issues } = readDefinitionsSource(file);
   let defs: Definitions;
   try {
     defs = defineEnvironments(input);
   } catch (err) {
-    if (err instanceof ConfigError && issues.length > 0) throw new ConfigError([...issues, ...err.issues]);
+    if (err instanceof ValidationError && issues.length > 0) throw new ValidationError([...issues, ...err.issues]);
     throw err;
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ValidationError(issues);
   return defs;
 }

@@ -7,7 +7,7 @@
  * row here too (a test asserts it).
  * @see https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases
  */
-import { ConfigError } from '../config';
+import { ValidationError } from '../config';
 
 /** Registry path of the Cluster Autoscaler image (without tag). */
 export const CLUSTER_AUTOSCALER_IMAGE_REPOSITORY = 'registry.k8s.io/autoscaling/cluster-autoscaler';
@@ -26,12 +26,12 @@ export const CLUSTER_AUTOSCALER_RELEASES: Readonly<Record<string, string>> = {
  * e.g. `registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2`.
  * @param kubernetesVersion the cluster's minor version, e.g. `1.35`
  * @param where field path for the error, e.g. `prod.cluster.kubernetesVersion`
- * @throws ConfigError when the table has no release for that minor
+ * @throws ValidationError when the table has no release for that minor
  */
 export function clusterAutoscalerImage(kubernetesVersion: string, where = 'cluster.kubernetesVersion'): string {
   const release = Object.prototype.hasOwnProperty.call(CLUSTER_AUTOSCALER_RELEASES, kubernetesVersion) ? CLUSTER_AUTOSCALER_RELEASES[kubernetesVersion] : undefined;
   if (release === undefined) {
-    throw new ConfigError([
+    throw new ValidationError([
       {
         path: where,
         message: `'kubernetesVersion' (${JSON.stringify(kubernetesVersion)}) has no Cluster Autoscaler release in CLUSTER_AUTOSCALER_RELEASES (the autoscaler's minor must equal the cluster's); add the newest cluster-autoscaler-${kubernetesVersion}.x release to k8s/cluster-autoscaler-versions.ts or use compute "auto-mode"`,

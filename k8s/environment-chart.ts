@@ -1,7 +1,7 @@
 /** One cdk8s chart per environment holding every service it runs. */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ConfigError, environmentLabels, namespaceName, type Definitions, type EnvironmentDefinition } from '../config';
+import { ValidationError, environmentLabels, namespaceName, type Definitions, type EnvironmentDefinition } from '../config';
 import { autoModeNetworkPolicyConfig } from './auto-mode-network-policy';
 import { clusterCapacityIssues } from './cluster-capacity';
 import { AutoModeIngressClass } from './constructs/auto-mode-ingress-class';
@@ -31,7 +31,7 @@ export interface EnvironmentChartProps {
  * ({@link autoModeNetworkPolicyConfig}) and an {@link AutoModeIngressClass} per ALB scheme the
  * services' Ingresses use. Then a {@link WebService} per service, in definition order, each starting
  * with its Namespace. Every object carries the environment labels the pipeline prunes by.
- * @throws ConfigError when the services do not fit in the cluster at maximum scale.
+ * @throws ValidationError when the services do not fit in the cluster at maximum scale.
  */
 export class EnvironmentChart extends Chart {
   /** The services, by name. */
@@ -45,7 +45,7 @@ export class EnvironmentChart extends Chart {
     const { definitions, environment } = props;
     super(scope, id, { disableResourceNameHashes: true, labels: environmentLabels(definitions.system, environment) });
     const capacity = clusterCapacityIssues(environment);
-    if (capacity.length > 0) throw new ConfigError(capacity);
+    if (capacity.length > 0) throw new ValidationError(capacity);
 
     const labels = environmentLabels(definitions.system, environment);
     if (environment.cluster.compute === 'node-groups') {

@@ -3,7 +3,7 @@
  * Public (exported from `k8s/index.ts`) so every workload kind refuses the same tags.
  * @see docs/kubernetes.md
  */
-import { ConfigError, imageTag, type EnvironmentDefinition, type ServiceDefinition } from '../config';
+import { ValidationError, imageTag, type EnvironmentDefinition, type ServiceDefinition } from '../config';
 
 /** Options of {@link resolveImageTag}. */
 export interface ResolveImageTagOptions {
@@ -20,7 +20,7 @@ export interface ResolveImageTagOptions {
 
 /**
  * The image tag to run: the `imageTag` override, else the service's `image.tag`.
- * @throws ConfigError at `<env>.services.<service>.image` when no tag is set, or when the tag is
+ * @throws ValidationError at `<env>.services.<service>.image` when no tag is set, or when the tag is
  *   `latest` in an environment whose tier is not `development`.
  */
 export function resolveImageTag(options: ResolveImageTagOptions): string {
@@ -28,10 +28,10 @@ export function resolveImageTag(options: ResolveImageTagOptions): string {
   const path = `${env.name}.services.${svc.name}.image`;
   const tag = imageTag(svc, options.imageTag);
   if (tag === undefined) {
-    throw new ConfigError([{ path, message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag` }]);
+    throw new ValidationError([{ path, message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag` }]);
   }
   if (tag === 'latest' && env.tier !== 'development') {
-    throw new ConfigError([
+    throw new ValidationError([
       { path, message: `'tag' ("latest") is refused in a ${env.tier} environment; pin a release tag or pass --image-tag <commit-sha>` },
     ]);
   }

@@ -45,7 +45,7 @@ export interface CheckOptions {
 
 /**
  * Checks the definitions' synth output.
- * @throws ConfigError for unknown environments, CheckInputError for missing output, DefinitionsFileError
+ * @throws ValidationError for unknown environments, CheckInputError for missing output, DefinitionsFileError
  *   for unusable `checkRules`, RuleCheckError when a rule's check throws
  */
 export function runCheck(definitions: Definitions, options: CheckOptions = {}): CheckReport {

@@ -37,7 +37,7 @@ interface ResolvedSide {
   readonly tiers: ReadonlyMap<string, string>;
 }
 
-/** Builds the report comparing `options.base` with `options.head`. @throws DiffError, ConfigError, DefinitionsFileError */
+/** Builds the report comparing `options.base` with `options.head`. @throws DiffError, ValidationError, DefinitionsFileError */
 export function buildDiffReport(options: DiffOptions): DiffReport {
   const cwd = options.cwd ?? process.cwd();
   const scratch = mkdtempSync(join(tmpdir(), 'deploykit-diff-'));
@@ -64,7 +64,7 @@ export function buildDiffReport(options: DiffOptions): DiffReport {
 /**
  * Refuses an `--env` name that neither side has (in its output or, when synthesized, its definitions)
  * and the definitions do not define either, as `synth --env` does; the definitions are loaded only then.
- * @throws ConfigError at `--env`
+ * @throws ValidationError at `--env`
  */
 function refuseUnknownEnvironments(names: readonly string[], sides: readonly ResolvedSide[], definedNames: () => readonly string[]): void {
   const onSides = sides.flatMap((side) => [...side.output.environments.keys(), ...side.tiers.keys()]);

@@ -3,7 +3,7 @@
  * `EnvironmentChart` that lets deploykit render the web services and renders the workers itself.
  */
 import type { Construct } from 'constructs';
-import { ConfigError, namespaceName } from '../../config';
+import { ValidationError, namespaceName } from '../../config';
 import { EnvironmentChart, clusterCapacityIssues, type EnvironmentChartProps } from '../../k8s';
 import { WorkerService } from './worker-service';
 import { checkWorkerCatalogue, withoutWorkers, workersOf, type WorkerCatalogue } from './workers';
@@ -25,7 +25,7 @@ export class CompanyChart extends EnvironmentChart {
     checkWorkerCatalogue(props.definitions, props.workers);
     // The base chart checked the node groups without the workers; check again with them.
     const capacity = clusterCapacityIssues(props.environment);
-    if (capacity.length > 0) throw new ConfigError(capacity);
+    if (capacity.length > 0) throw new ValidationError(capacity);
 
     const namespaces = new Set(Object.values(this.services).map((web) => web.namespaceName));
     const workers: Record<string, WorkerService> = {};

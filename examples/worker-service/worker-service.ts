@@ -8,7 +8,7 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ConfigError,
+  ValidationError,
   namespaceName,
   serviceAccountName,
   workloadRoleArn,
@@ -193,5 +193,5 @@ function checkWorkerFields(svc: ServiceDefinition, where: string): void {
       message: `(${svc.additionalPorts.map((p) => p.name).join(', ')}) is not empty, but a worker declares only its health port ('containerPort'); remove them`,
     });
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ValidationError(issues);
 }

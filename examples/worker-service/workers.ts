@@ -4,7 +4,7 @@
  * so deploykit's stack gives it an ECR repository, a workload role and CI access as usual; this
  * list only decides that it runs as a `WorkerService` with a `WorkerQueue` instead of a `WebService`.
  */
-import { ConfigError, type Definitions, type EnvironmentDefinition, type ServiceDefinition } from '../../config';
+import { ValidationError, type Definitions, type EnvironmentDefinition, type ServiceDefinition } from '../../config';
 import type { WorkerQueueOptions } from './worker-queue';
 
 /** Queue settings by worker (service) name. */
@@ -24,7 +24,7 @@ export function withoutWorkers(environment: EnvironmentDefinition, workers: Work
 export function checkWorkerCatalogue(definitions: Definitions, workers: WorkerCatalogue): void {
   const unknown = Object.keys(workers).filter((name) => !Object.hasOwn(definitions.catalogue, name));
   if (unknown.length > 0) {
-    throw new ConfigError(
+    throw new ValidationError(
       unknown.map((name) => ({
         path: `workers.${name}`,
         message: `is not a service of the catalogue (${Object.keys(definitions.catalogue).join(', ')}); add it to 'services' or fix the name`,

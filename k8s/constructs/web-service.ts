@@ -5,7 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ConfigError,
+  ValidationError,
   imageReference,
   isMetricsPort,
   loadBalancerName,
@@ -142,7 +142,7 @@ export class WebService extends Construct {
     this.selectorLabels = selector;
 
     if (ns === 'default') {
-      throw new ConfigError([{ path: where, message: `'namespace' ("default") is refused; give the service its own namespace` }]);
+      throw new ValidationError([{ path: where, message: `'namespace' ("default") is refused; give the service its own namespace` }]);
     }
     if (props.createNamespace ?? true) {
       const baseline = new NamespaceBaseline(this, 'NamespaceBaseline', { namespaceName: ns, labels });
@@ -256,7 +256,7 @@ export class WebService extends Construct {
     if (svc.ingress) {
       const ing = svc.ingress;
       if (ing.scheme === 'internet-facing' && ing.certificateArn === undefined) {
-        throw new ConfigError([
+        throw new ValidationError([
           {
             path: `${where}.ingress`,
             message: `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError, registryHost, repositoryName } from '../../config';
+import { ValidationError, registryHost, repositoryName } from '../../config';
 import { readImageDigests, synthesize } from '../../cli/synth';
 import { exampleDefs, kubernetesText, tempDir } from '../support/synth';
 
@@ -14,7 +14,7 @@ function issues(digests: unknown): unknown {
   try {
     synthesize(defs, { outDir: join(tempDir(), 'dist'), environments: [env.name], imageTag: 'abc123', imageDigests: digests as Record<string, string> });
   } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
+    if (err instanceof ValidationError) return err.issues;
     throw err;
   }
   return [];

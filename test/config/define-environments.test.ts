@@ -121,7 +121,7 @@ describe('defineEnvironments', () => {
     ]);
   });
 
-  test('ConfigError.message lists every issue on its own line', () => {
+  test('ValidationError.message lists every issue on its own line', () => {
     expect(() =>
       defineEnvironments({ ...exampleInput(), system: { name: 'Company' }, environments: [] }),
     ).toThrow(

@@ -1,4 +1,4 @@
-import { defineEnvironments, ConfigError } from '../../config';
+import { defineEnvironments, ValidationError } from '../../config';
 import { show } from '../../config/issue-format';
 import { exampleInput } from '../support/synth';
 
@@ -25,11 +25,11 @@ describe('show', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     dev.state.bucket = cycle;
-    let issues: ConfigError['issues'] = [];
+    let issues: ValidationError['issues'] = [];
     try {
       defineEnvironments(input);
     } catch (err) {
-      issues = (err as ConfigError).issues;
+      issues = (err as ValidationError).issues;
     }
     expect(issues.map((i) => i.message)).toEqual(
       expect.arrayContaining([

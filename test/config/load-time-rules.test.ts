@@ -1,4 +1,4 @@
-import { ConfigError, defineEnvironments, formatCidr, parseCidr, subnet, type ConfigIssue } from '../../config';
+import { ValidationError, defineEnvironments, formatCidr, parseCidr, subnet, type ConfigIssue } from '../../config';
 import { promotionSource } from '../../config/promotion';
 import { configIssuesOf, exampleInput } from '../support/synth';
 
@@ -217,7 +217,7 @@ describe('rules checked when the definitions load', () => {
     try {
       defineEnvironments(input);
     } catch (err) {
-      issues = (err as ConfigError).issues;
+      issues = (err as ValidationError).issues;
     }
     const message = `'__proto__' is not allowed as a key (it would set the object's prototype and be dropped); rename the key`;
     expect(issues).toContainEqual({ path: `services.${name}.env`, message });

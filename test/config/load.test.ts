@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadDefinitions } from '../../config';
+import { ValidationError, loadDefinitions } from '../../config';
 import { exampleInput, tempDir } from '../support/synth';
 
 function loadError(file: string): Error {
@@ -19,8 +19,8 @@ describe('loadDefinitions', () => {
     const file = join(tempDir(), 'envs.json');
     writeFileSync(file, text);
     const err = loadError(file);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues).toEqual([
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues).toEqual([
       { path: 'system', message: `'name' is given twice (lines 3 and 4); JSON keeps only the last one, so remove the other` },
     ]);
   });
@@ -32,7 +32,7 @@ describe('loadDefinitions', () => {
     const text = JSON.stringify(input).replace(`"name":"${name}",`, `"name":"${name}","tier":"staging","tier":"development",`);
     const file = join(tempDir(), 'envs.json');
     writeFileSync(file, text);
-    const err = loadError(file) as ConfigError;
+    const err = loadError(file) as ValidationError;
     expect(err.issues).toEqual([
       { path: name, message: `'tier' is given twice (lines 1 and 1); JSON keeps only the last one, so remove the other` },
       { path: name, message: `'account' ("42") is not an AWS account id; use the 12-digit account number` },

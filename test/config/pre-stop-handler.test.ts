@@ -1,4 +1,4 @@
-import { ConfigError, defineEnvironments } from '../../config';
+import { ValidationError, defineEnvironments } from '../../config';
 import { exampleDefs, exampleInput } from '../support/synth';
 
 describe('service preStopHandler', () => {
@@ -22,7 +22,7 @@ describe('service preStopHandler', () => {
     try {
       defineEnvironments(input);
     } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
+      if (!(err instanceof ValidationError)) throw err;
       issues = err.issues;
     }
     expect(issues).toEqual([{ path: 'services.company-web', message: `'preStopHandler' ("hook") must be one of "sleep", "exec"; pick one of them` }]);

@@ -80,13 +80,13 @@ export function containerOf(deployment: any, name = 'http'): any {
   return found[0];
 }
 
-/** The issues of the ConfigError `fn` throws. */
+/** The issues of the ValidationError `fn` throws. */
 export function configIssues(fn: () => unknown): { path: string; message: string }[] {
   try {
     fn();
   } catch (err: any) {
-    if (err?.name !== 'ConfigError') throw err;
+    if (err?.name !== 'ValidationError') throw err;
     return [...err.issues];
   }
-  throw new Error('expected a ConfigError, nothing was thrown');
+  throw new Error('expected a ValidationError, nothing was thrown');
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config';
+import { ValidationError } from '../../config';
 import { resolveImageTag } from '../../k8s';
 import { definitionsWith, environmentOf, serviceOf } from './helpers';
 
@@ -36,7 +36,7 @@ describe('resolveImageTag', () => {
 
   test('fails when neither image.tag nor an override is set', () => {
     expect(() => resolve('staging', undefined, withoutTag)).toThrow(
-      new ConfigError([
+      new ValidationError([
         {
           path: 'staging.services.company-web.image',
           message: `'tag' is not set and no image tag was given; pass --image-tag <commit-sha> or pin image.tag`,
@@ -49,7 +49,7 @@ describe('resolveImageTag', () => {
     ['staging', 'staging'],
     ['prod', 'production'],
   ])('fails when the tag is latest in %s (a %s environment)', (envName, tier) => {
-    const expected = new ConfigError([
+    const expected = new ValidationError([
       {
         path: `${envName}.services.company-web.image`,
         message: `'tag' ("latest") is refused in a ${tier} environment; pin a release tag or pass --image-tag <commit-sha>`,

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, cpuMillicores, defineEnvironments, exampleDefinitions, type ConfigIssue, type Definitions, type EnvironmentDefinition } from '../../config';
+import { ValidationError, cpuMillicores, defineEnvironments, exampleDefinitions, type ConfigIssue, type Definitions, type EnvironmentDefinition } from '../../config';
 import { allocatable, maxReplicasOf, podRequests } from '../../k8s/cluster-capacity';
 import { CLUSTER_AUTOSCALER_RESOURCES } from '../../k8s/constructs/cluster-autoscaler';
 
@@ -68,7 +68,7 @@ export function configIssuesOf(mutate: (input: any) => void): ConfigIssue[] {
   try {
     defineEnvironments(input);
   } catch (err) {
-    if (err instanceof ConfigError) return [...err.issues];
+    if (err instanceof ValidationError) return [...err.issues];
     throw err;
   }
   return [];

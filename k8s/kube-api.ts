@@ -1,8 +1,9 @@
 /**
- * Kubernetes API types deploykit builds on, generated from the official OpenAPI; they follow the
- * Kubernetes version of the cdk8s-plus-28 imports (1.28). Public (exported from `k8s/index.ts`) so
- * workload kinds a platform team adds render their objects the same way, and a switch away from
- * cdk8s-plus-28's generated imports (past its support window) changes only this file.
+ * Kubernetes API types deploykit builds on, generated from the official OpenAPI at the Kubernetes minor
+ * {@link KUBE_API_TYPES_VERSION}: the oldest EKS version deploykit supports, so every field the types
+ * offer is served by every supported cluster (docs/adr/0002-kubernetes-types.md). Public (exported from
+ * `k8s/index.ts`) so workload kinds a platform team adds render their objects the same way; the vendor
+ * package (cdk8s-plus-<minor>'s generated imports) is named only in this file.
  */
 export {
   IntOrString,
@@ -21,7 +22,7 @@ export {
   KubeService,
   KubeServiceAccount,
   Quantity,
-} from 'cdk8s-plus-28/lib/imports/k8s';
+} from 'cdk8s-plus-32/lib/imports/k8s';
 export type {
   Container,
   ContainerPort,
@@ -36,9 +37,15 @@ export type {
   Probe,
   Volume,
   VolumeMount,
-} from 'cdk8s-plus-28/lib/imports/k8s';
+} from 'cdk8s-plus-32/lib/imports/k8s';
 
 import { ApiObject } from 'cdk8s';
+
+/**
+ * Kubernetes minor version of the types above (the `cdk8s-plus-<minor>` package they come from); kept equal
+ * to the oldest of `SUPPORTED_EKS_VERSIONS` by a test.
+ */
+export const KUBE_API_TYPES_VERSION = '1.32';
 import type { Construct } from 'constructs';
 
 /** A typed object kind (one of the `Kube*` classes): renders checked props to Kubernetes JSON. */

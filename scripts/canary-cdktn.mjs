@@ -60,8 +60,10 @@ if (!relative(root, scratch).startsWith('..')) fail(`the scratch directory ${scr
 process.on('exit', () => (options.keep ? process.stdout.write(`scratch directory kept: ${scratch}\n`) : rmSync(scratch, { recursive: true, force: true })));
 
 writeFileSync(join(scratch, 'package.json'), `${JSON.stringify({ name: 'deploykit-canary-cdktn', private: true }, null, 2)}\n`);
-// npm installs the peer dependency `constructs` in the range cdktn asks for.
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `cdktn@${cdktnVersion}`, `@cdktn/provider-aws@${providerVersion}`], scratch);
+// The repository's own `constructs` (package.json pins it): npm refuses the install when it is outside the
+// peer range cdktn asks for, so the canary fails loudly when a move to CDK Terrain needs a constructs bump.
+const lockedConstructs = JSON.parse(readFileSync(join(root, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
+run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `cdktn@${cdktnVersion}`, `@cdktn/provider-aws@${providerVersion}`, `constructs@${lockedConstructs}`], scratch);
 const constructsVersion = JSON.parse(readFileSync(join(scratch, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
 
 const seamSource = readFileSync(SEAM, 'utf8');

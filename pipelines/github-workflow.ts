@@ -84,7 +84,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
     steps: [
       steps.checkout(),
       steps.setupNode(),
-      run('build deploykit', ...commands.installCli()),
+      run(commands.installStepName(), ...commands.installCli()),
       run('synthesize', commands.synthForCheck()),
       run('deploykit check', `${commands.check('sarif')} > ${CHECK_REPORTS.sarif}`),
       {
@@ -105,6 +105,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       permissions: READ,
       steps: [
         steps.checkout(),
+        ...steps.installScripts(commands),
         {
           name: 'restore the layer cache',
           uses: uses(ACTION_PINS.cache),
@@ -128,7 +129,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
     steps: [
       steps.checkout(0),
       steps.setupNode(),
-      run('build deploykit', ...commands.installCli()),
+      run(commands.installStepName(), ...commands.installCli()),
       {
         name: 'post the diff',
         env: {
@@ -146,7 +147,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       if: PULL_REQUEST,
       needs: [githubJobId.test],
       permissions: ASSUME_ROLE,
-      steps: steps.withPlanRole(env, run(`plan ${env.name} for review`, commands.reviewPlan(env)), commands.installCli()),
+      steps: steps.withPlanRole(env, run(`plan ${env.name} for review`, commands.reviewPlan(env)), commands),
     });
   }
 
@@ -169,6 +170,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
         permissions: ASSUME_ROLE,
         steps: [
           steps.checkout(),
+          ...steps.installScripts(commands),
           steps.assumeRole(env, 'deploy'),
           run(`promote to ${env.name}`, ...commands.promote(env, source)),
           {
@@ -186,6 +188,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
         permissions: ASSUME_ROLE,
         steps: [
           steps.checkout(),
+          ...steps.installScripts(commands),
           { name: 'fetch the images', uses: uses(ACTION_PINS.downloadArtifact), with: { pattern: 'image-*', path: 'images', 'merge-multiple': true } },
           steps.assumeRole(env, 'deploy'),
           run(`push to ${env.name}`, ...commands.pushImages(env)),
@@ -205,7 +208,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
           ? [{ name: 'fetch the promoted digests', uses: uses(ACTION_PINS.downloadArtifact), with: { name: digestsArtifact, path: 'image-digests' } }]
           : []),
         steps.assumeRole(env, 'apply'),
-        run('build deploykit', ...commands.installCli()),
+        run(commands.installStepName(), ...commands.installCli()),
         run(`plan ${env.name}`, commands.plan(env, source ? imageDigestsFile(env.name) : undefined)),
         {
           name: 'keep the plan for apply and deploy',
@@ -230,6 +233,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       concurrency: oneAtATime,
       steps: [
         steps.checkout(),
+        ...steps.installScripts(commands),
         steps.setupTerraform(),
         steps.downloadPlan(env),
         steps.assumeRole(env, 'apply'),
@@ -246,6 +250,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       concurrency: oneAtATime,
       steps: [
         steps.checkout(),
+        ...steps.installScripts(commands),
         steps.downloadPlan(env),
         steps.assumeRole(env, 'apply'),
         run(`deploy the cluster-scoped objects of ${env.name}`, commands.deployCluster(env)),
@@ -264,6 +269,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       timeout: 60,
       steps: [
         steps.checkout(),
+        ...steps.installScripts(commands),
         steps.assumeRole(env, 'deploy'),
         run(`verify ${env.name}`, ...commands.verify(env)),
         // A verified image is what a release tag may promote.
@@ -278,7 +284,7 @@ export function githubWorkflow(defs: Definitions, options: PipelineOptions = {})
       name: `drift ${env.name}`,
       if: SCHEDULE,
       permissions: ASSUME_ROLE,
-      steps: steps.withPlanRole(env, run(`check ${env.name} for drift`, commands.drift(env)), commands.installCli()),
+      steps: steps.withPlanRole(env, run(`check ${env.name} for drift`, commands.drift(env)), commands),
     });
   }
 
@@ -323,9 +329,25 @@ class Steps {
     private readonly opts: ResolvedPipelineOptions,
   ) {}
 
-  /** The steps of a read-only job: checkout, Node.js, Terraform, the plan role, the deploykit build, then `step`. */
-  withPlanRole(env: EnvironmentDefinition, step: GithubStep, installCli: readonly string[]): GithubStep[] {
-    return [this.checkout(), this.setupNode(), this.setupTerraform(), this.assumeRole(env, 'plan'), run('build deploykit', ...installCli), step];
+  /** The steps of a read-only job: checkout, Node.js, Terraform, the plan role, the deploykit build or install, then `step`. */
+  withPlanRole(env: EnvironmentDefinition, step: GithubStep, commands: StepCommands): GithubStep[] {
+    return [
+      this.checkout(),
+      this.setupNode(),
+      this.setupTerraform(),
+      this.assumeRole(env, 'plan'),
+      run(commands.installStepName(), ...commands.installCli()),
+      step,
+    ];
+  }
+
+  /**
+   * Node.js and the repository's dependencies, for a job that runs step scripts but no deploykit command,
+   * when the scripts come from the installed package; nothing in deploykit's own repository.
+   */
+  installScripts(commands: StepCommands): GithubStep[] {
+    const install = commands.installScripts();
+    return install.length === 0 ? [] : [this.setupNode(), run(commands.installStepName(), ...install)];
   }
 
   checkout(fetchDepth?: number): GithubStep {

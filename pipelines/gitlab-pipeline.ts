@@ -80,8 +80,7 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
     rules: notScheduled,
     cache: { key: { files: ['package-lock.json'] }, paths: ['.npm/'] },
     script: [
-      'npm ci --cache .npm --prefer-offline --no-audit --no-fund',
-      'npm run build',
+      ...commands.installCli('--cache .npm --prefer-offline'),
       commands.synthForCheck(),
       `${commands.check('sarif')} > ${CHECK_REPORTS.sarif} || status=$?`,
       `${commands.check('codequality')} > ${CHECK_REPORTS.codequality} || status=$?`,
@@ -95,6 +94,8 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
     },
   };
 
+  // The docker image is Alpine: bash for the step scripts, and npm where the scripts come from the package.
+  const apkAdd = (...packages: string[]) => `apk add --no-cache ${[...packages, ...(opts.deploykit === 'package' ? ['nodejs', 'npm'] : [])].join(' ')}`;
   const builtOnTags = servicesBuiltOnReleaseTags(defs);
   for (const service of servicesToBuild(defs)) {
     jobs[gitlabJobName.build(service)] = {
@@ -104,8 +105,8 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
       // Release pipelines build only what they cannot promote.
       rules: builtOnTags.has(service) ? notScheduled : [{ if: SCHEDULE, when: 'never' }, { if: '$CI_COMMIT_TAG', when: 'never' }, { when: 'on_success' }],
       cache: { key: `buildx-${service}`, paths: [`${buildCacheDir(service)}/`] },
-      before_script: ['apk add --no-cache bash'],
-      script: [commands.buildImage(service)],
+      before_script: [apkAdd('bash')],
+      script: [...commands.installScripts(), commands.buildImage(service)],
       artifacts: { paths: [imageArchive(service)], expire_in: '1 day' },
     };
   }
@@ -145,7 +146,7 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
         ...awsJob(defs, env.name),
         needs: [...gate, ...after],
         rules: [rule],
-        script: commands.promote(env, source),
+        script: [...commands.installScripts(), ...commands.promote(env, source)],
         artifacts: { paths: [imageDigestsFile(env.name)], expire_in: '1 week' },
       };
     } else {
@@ -154,8 +155,8 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
         id_tokens: idTokens(defs),
         needs: [...gate, ...env.services.map((s) => need(gitlabJobName.build(s.name), true)), ...after],
         rules: [rule],
-        before_script: ['apk add --no-cache bash aws-cli'],
-        script: commands.pushImages(env),
+        before_script: [apkAdd('bash', 'aws-cli')],
+        script: [...commands.installScripts(), ...commands.pushImages(env)],
       };
     }
     jobs[gitlabJobName.plan(env.name)] = {
@@ -175,7 +176,7 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
       ...deployGuard(env, 'prepare'),
       needs: [need(gitlabJobName.plan(env.name), true)],
       rules: [target.manualApproval ? { ...rule, when: 'manual' } : rule],
-      script: [commands.apply(env)],
+      script: [...commands.installScripts(), commands.apply(env)],
       after_script: [commands.notify(env, NOTIFY, true)],
     };
     // Cluster-scoped objects with the apply role, then the namespaces with the deploy role.
@@ -185,7 +186,7 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
       ...deployGuard(env, 'start'),
       needs: [need(gitlabJobName.apply(env.name), false), need(gitlabJobName.plan(env.name), true)],
       rules: [rule],
-      script: [commands.deployCluster(env), commands.deployNamespaces(env)],
+      script: [...commands.installScripts(), commands.deployCluster(env), commands.deployNamespaces(env)],
       after_script: [commands.notify(env, NOTIFY, true)],
     };
     jobs[gitlabJobName.verify(env.name)] = {
@@ -195,7 +196,7 @@ export function gitlabPipeline(defs: Definitions, options: PipelineOptions = {})
       needs: [need(gitlabJobName.deploy(env.name), false)],
       rules: [rule],
       // A verified image is what a release tag may promote.
-      script: [...commands.verify(env), ...(promotionTargets(defs, env).length > 0 ? commands.markVerified(env) : [])],
+      script: [...commands.installScripts(), ...commands.verify(env), ...(promotionTargets(defs, env).length > 0 ? commands.markVerified(env) : [])],
       after_script: [commands.notify(env, NOTIFY, false)],
     };
   }

@@ -1,7 +1,17 @@
-/** Options of the pipeline generator: tool versions and images the generated jobs use. */
+/** Options of the pipeline generator: how jobs reach deploykit, tool versions and images the generated jobs use. */
+import { detectDeploykitSource, STEP_SCRIPTS_DIR, type DeploykitSource } from './deploykit-source';
 
 /** Options of {@link generatePipelines}; every one has a working default. */
 export interface PipelineOptions {
+  /**
+   * How the jobs reach deploykit. `repository`: the repository is deploykit's own checkout (`npm ci` and
+   * `npm run build`, then `node bin/deploykit.js`). `package`: deploykit is an npm dependency of the
+   * repository (the repository's `npm ci`, then `npx --no-install deploykit`; the step scripts run from
+   * `node_modules/deploykit/pipelines/scripts`, so every job that runs one installs the dependencies first).
+   * @default - detected: `package` when deploykit runs from a `node_modules` directory or the repository's
+   * package.json names another package (the working directory's, or the `rootDir` of regeneration); else `repository`
+   */
+  readonly deploykit?: DeploykitSource;
   /**
    * Definitions file the CI jobs pass to `deploykit --config`, relative to the repository root.
    * @default - none: the built-in definitions
@@ -9,7 +19,7 @@ export interface PipelineOptions {
   readonly configFile?: string;
   /**
    * Directory of the step scripts, relative to the repository root.
-   * @default "pipelines/scripts"
+   * @default - "pipelines/scripts"; "node_modules/deploykit/pipelines/scripts" when `deploykit` is `package`
    */
   readonly scriptsDir?: string;
   /**
@@ -69,9 +79,11 @@ export type ResolvedPipelineOptions = Required<Omit<PipelineOptions, 'configFile
 
 /** Applies the defaults of {@link PipelineOptions}. @internal */
 export function resolvePipelineOptions(options: PipelineOptions = {}): ResolvedPipelineOptions {
+  const deploykit = checkedSource(options.deploykit ?? detectDeploykitSource(process.cwd()));
   return {
     configFile: options.configFile,
-    scriptsDir: options.scriptsDir ?? 'pipelines/scripts',
+    deploykit,
+    scriptsDir: options.scriptsDir ?? STEP_SCRIPTS_DIR[deploykit],
     buildContext: options.buildContext ?? ((name) => `services/${name}`),
     nodeVersion: options.nodeVersion ?? '22',
     terraformVersion: options.terraformVersion ?? '1.11.4',
@@ -82,6 +94,13 @@ export function resolvePipelineOptions(options: PipelineOptions = {}): ResolvedP
     runner: options.runner ?? 'ubuntu-24.04',
     driftCron: checkedCron(options.driftCron ?? '0 5 * * 1-5'),
   };
+}
+
+function checkedSource(source: string): DeploykitSource {
+  if (source !== 'repository' && source !== 'package') {
+    throw new Error(`deploykit (${JSON.stringify(source)}) is not a deploykit source; use "repository" (deploykit's own checkout) or "package" (an npm dependency)`);
+  }
+  return source;
 }
 
 function checkedCron(cron: string): string {

@@ -8,6 +8,7 @@ import type { Definitions } from '../config';
 import { GITHUB_WORKFLOW_FILE, GITLAB_CI_FILE, generatePipelines, writePipelineFiles, type PipelineFile } from './pipeline-files';
 import { buildId, isUpToDate, remember, renderKey } from './regeneration-cache';
 import type { PipelineOptions } from './pipeline-options';
+import { detectDeploykitSource } from './deploykit-source';
 
 /** Options of {@link regeneratePipelines}. */
 export interface RegenerateOptions extends Omit<PipelineOptions, 'configFile'> {
@@ -19,6 +20,12 @@ export interface RegenerateOptions extends Omit<PipelineOptions, 'configFile'> {
    * @default - none: the built-in definitions
    */
   readonly configFile?: string;
+  /**
+   * How the jobs reach deploykit (see {@link PipelineOptions.deploykit}).
+   * @default - detected for `rootDir`: `package` when deploykit runs from a `node_modules` directory or
+   * `rootDir/package.json` names another package; else `repository`
+   */
+  readonly deploykit?: PipelineOptions['deploykit'];
   /**
    * Identity of the generator; with it, a rendering whose inputs and files are unchanged since the
    * last run is skipped (see regeneration-cache.ts).
@@ -37,8 +44,8 @@ export interface RegenerateResult {
 
 /** Renders both pipeline files exactly as {@link regeneratePipelines} would write them below `rootDir`. */
 export function renderPipelines(defs: Definitions, options: RegenerateOptions): PipelineFile[] {
-  const { rootDir, configFile, ...rest } = options;
-  return generatePipelines(defs, { ...rest, configFile: repositoryPath(rootDir, configFile) });
+  const { rootDir, configFile, deploykit = detectDeploykitSource(rootDir), ...rest } = options;
+  return generatePipelines(defs, { ...rest, deploykit, configFile: repositoryPath(rootDir, configFile) });
 }
 
 /** What {@link planPipelines} found: the files to write, and how to record a successful write. */
@@ -54,10 +61,10 @@ export interface PipelinePlan extends RegenerateResult {
  * a caller can write them together with other output (as `deploykit synth` does with `dist/`).
  */
 export function planPipelines(defs: Definitions, options: RegenerateOptions): PipelinePlan {
-  const { rootDir, cacheSalt = buildId(), ...inputs } = options;
-  const key = renderKey(cacheSalt, { defs, inputs: { ...inputs, rootDir: resolve(rootDir) } });
+  const { rootDir, cacheSalt = buildId(), deploykit = detectDeploykitSource(rootDir), ...inputs } = options;
+  const key = renderKey(cacheSalt, { defs, inputs: { ...inputs, deploykit, rootDir: resolve(rootDir) } });
   if (isUpToDate(rootDir, key)) return { written: [], unchanged: [GITLAB_CI_FILE, GITHUB_WORKFLOW_FILE], changed: [], remember: () => undefined };
-  const files = renderPipelines(defs, options);
+  const files = renderPipelines(defs, { ...options, deploykit });
   const changed = files.filter((file) => {
     const target = join(rootDir, file.path);
     return !existsSync(target) || statSync(target).isDirectory() || readFileSync(target, 'utf8') !== file.content;

@@ -1,6 +1,7 @@
 /**
  * The shell commands of each pipeline step, identical in GitLab CI and GitHub Actions: both call the
- * scripts in `pipelines/scripts/` with values derived from the definitions through `config/naming.ts`.
+ * step scripts (`pipelines/scripts/` of deploykit's checkout, or of the installed package) with values
+ * derived from the definitions through `config/naming.ts`.
  * The image tag is always the `IMAGE_TAG` variable, which both pipelines set to the commit SHA.
  */
 import {
@@ -65,9 +66,32 @@ export class StepCommands {
     return `${this.options.scriptsDir}/${name}`;
   }
 
-  /** `npm ci` and the build of the deploykit CLI the later steps run. */
-  installCli(): string[] {
-    return ['npm ci --no-audit --no-fund', 'npm run build'];
+  /**
+   * Makes the deploykit CLI runnable: `npm ci` and the build of the CLI in deploykit's own repository;
+   * the repository's `npm ci` (deploykit is one of its dependencies) when deploykit is a package.
+   */
+  installCli(npmOptions = ''): string[] {
+    const install = `npm ci${npmOptions ? ` ${npmOptions}` : ''} --no-audit --no-fund`;
+    return this.options.deploykit === 'package' ? [install] : [install, 'npm run build'];
+  }
+
+  /**
+   * Makes the step scripts available to a job that runs no deploykit CLI command itself: nothing in
+   * deploykit's repository (they are checked out); the repository's `npm ci` when deploykit is a package,
+   * whose scripts are in `node_modules`.
+   */
+  installScripts(): string[] {
+    return this.options.deploykit === 'package' ? ['npm ci --no-audit --no-fund'] : [];
+  }
+
+  /** How a job names the step that {@link installCli} or {@link installScripts} runs. */
+  installStepName(): string {
+    return this.options.deploykit === 'package' ? 'install deploykit' : 'build deploykit';
+  }
+
+  /** A deploykit CLI command line: the built bin of the checkout, or the installed package's bin. */
+  private cli(command: string): string {
+    return this.options.deploykit === 'package' ? `npx --no-install deploykit ${command}` : `node bin/deploykit.js ${command}`;
   }
 
   /** Builds one service image tagged with the commit SHA. */
@@ -240,7 +264,7 @@ export class StepCommands {
 
   /** Synthesizes every environment with the commit's image tag into `dist/` for `deploykit check`. */
   synthForCheck(): string {
-    return commandLine('node bin/deploykit.js synth', [
+    return commandLine(this.cli('synth'), [
       ['--image-tag', IMAGE_TAG],
       ['--out', 'dist'],
       ['--config', this.options.configFile],
@@ -251,7 +275,7 @@ export class StepCommands {
 
   /** `deploykit check` over `dist/` and the pipeline files, writing one report format to stdout. */
   check(format: 'sarif' | 'codequality'): string {
-    return commandLine('node bin/deploykit.js check', [['--dir', 'dist'], ['--config', this.options.configFile], ['--format', format]]);
+    return commandLine(this.cli('check'), [['--dir', 'dist'], ['--config', this.options.configFile], ['--format', format]]);
   }
 
   /**

@@ -174,8 +174,14 @@ describe('deploykit installed from its npm tarball (slow: builds, packs and inst
     expect(ownedObjects.filter((o) => o.metadata.labels?.['example.com/owner'] !== owner)).toEqual([]);
     expect(read('storefront-web').filter((o) => o.metadata.labels?.['example.com/owner'] !== undefined)).toEqual([]);
 
-    // check: the generated jobs run the step scripts from pipelines/scripts; the team copies them from the package.
-    cpSync(join(project, 'node_modules', 'deploykit', 'pipelines', 'scripts'), join(project, 'pipelines', 'scripts'), { recursive: true });
+    // The pipelines reach the installed package: its bin through npx, its scripts in node_modules, no build.
+    const gitlab = readFileSync(join(project, '.gitlab-ci.yml'), 'utf8');
+    expect(gitlab).toContain('npx --no-install deploykit check --dir dist');
+    expect(gitlab).toMatch(/^ {4}- node_modules\/deploykit\/pipelines\/scripts\/deploy\.sh --env dev /m);
+    expect(gitlab).not.toContain('bin/deploykit.js');
+    expect(gitlab).not.toContain('npm run build');
+
+    // check reads the step scripts the jobs run from the installed package.
     const check = deploykit('check', '--config', config, '--dir', 'dist-base', '--format', 'json');
     expect(check.stderr).toBe('');
     expect(JSON.parse(check.stdout).summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });

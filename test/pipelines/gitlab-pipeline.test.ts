@@ -1,6 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   ciApplyRoleArn,
@@ -18,47 +15,11 @@ import {
 } from '../../config';
 import { gitlabPipeline, gitlabPipelineDocument } from '../../pipelines/gitlab-pipeline';
 import { generatePipelines, GITLAB_CI_FILE } from '../../pipelines/pipeline-files';
-import { exampleDefs, tempDir } from '../support/synth';
+import { exampleDefs } from '../support/synth';
+import { gitlabJobsFor, gitlabRepository, type ListedJob } from './pipeline-validators';
 
-const GITLAB_CI_LOCAL = join(__dirname, '../../node_modules/.bin/gitlab-ci-local');
-
-interface ListedJob {
-  name: string;
-  stage: string;
-  when: string;
-  needs?: { job: string }[];
-}
-
-/** A temporary git repository holding the generated `.gitlab-ci.yml` (gitlab-ci-local needs one). */
-function repository(): string {
-  const dir = tempDir('deploykit-gitlab-');
-  const file = generatePipelines(exampleDefs()).find((f) => f.path === GITLAB_CI_FILE)!;
-  writeFileSync(join(dir, GITLAB_CI_FILE), file.content);
-  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args], { cwd: dir });
-  git('init', '-q', '-b', 'main');
-  git('add', GITLAB_CI_FILE);
-  git('commit', '-q', '-m', 'pipeline');
-  return dir;
-}
-
-const repo = repository();
-
-/** Jobs gitlab-ci-local lists for a context (schema-validated), without those whose rules say never. */
-function jobsFor(variables: Record<string, string>, unset: string[] = []): Map<string, ListedJob> {
-  const args = [
-    '--list-json',
-    ...Object.entries(variables).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
-    ...unset.flatMap((name) => ['--unset-variable', name]),
-  ];
-  const result = spawnSync(GITLAB_CI_LOCAL, args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, GCL_IGNORE_PREDEFINED_VARS: 'CI_COMMIT_BRANCH,CI_COMMIT_TAG,CI_PIPELINE_SOURCE,CI_MERGE_REQUEST_IID' },
-  });
-  expect(result.status).toBe(0);
-  const listed = JSON.parse(result.stdout) as ListedJob[];
-  return new Map(listed.filter((j) => j.when !== 'never').map((j) => [j.name, j]));
-}
+const repo = gitlabRepository(generatePipelines(exampleDefs()).find((f) => f.path === GITLAB_CI_FILE)!.content);
+const jobsFor = (variables: Record<string, string>, unset: string[] = []) => gitlabJobsFor(repo, variables, unset);
 
 const needsOf = (job: ListedJob | undefined) => (job?.needs ?? []).map((n) => n.job);
 

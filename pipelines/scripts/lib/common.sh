@@ -122,9 +122,20 @@ json_string() {
   printf '"%s"' "$value"
 }
 
-# deploykit ARGS...: the deploykit CLI (DEPLOYKIT_CLI overrides the command; default: the built CLI).
+# The bin of the deploykit these scripts belong to: <root>/bin/deploykit.js beside <root>/pipelines/scripts,
+# in deploykit's own checkout and in an installed package (node_modules/deploykit) alike.
+DEPLOYKIT_BIN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/bin/deploykit.js"
+
+# deploykit ARGS...: the deploykit CLI. DEPLOYKIT_CLI overrides the command; default: the bin beside these
+# scripts, or the project's installed `deploykit` (npx --no-install) when the scripts were copied elsewhere.
 deploykit() {
   local -a cli
-  read -r -a cli <<<"${DEPLOYKIT_CLI:-node bin/deploykit.js}"
+  if [[ -n "${DEPLOYKIT_CLI:-}" ]]; then
+    read -r -a cli <<<"$DEPLOYKIT_CLI"
+  elif [[ -f "$DEPLOYKIT_BIN" ]]; then
+    cli=(node "$DEPLOYKIT_BIN")
+  else
+    cli=(npx --no-install deploykit)
+  fi
   command "${cli[@]}" "$@"
 }

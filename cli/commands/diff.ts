@@ -53,6 +53,7 @@ The gate: exit 1 when --fail-on is hit.`,
       environments: values.env as string[] | undefined,
       imageTag: values['image-tag'] as string | undefined,
       config: values.config as string | undefined,
+      onWarning: (message) => process.stderr.write(`deploykit diff: warning: ${message}\n`),
     });
     const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'text' ? renderText(report) : renderMarkdown(report);
     process.stdout.write(text);

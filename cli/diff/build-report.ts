@@ -29,6 +29,11 @@ export interface DiffOptions {
   readonly config?: string;
   /** Directory relative paths and git refs are resolved from. @default process.cwd() */
   readonly cwd?: string;
+  /**
+   * Called with warnings about how a side was synthesized (e.g. a team revision locking another deploykit version).
+   * @default - warnings are dropped
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface ResolvedSide {
@@ -102,6 +107,7 @@ function resolveSide(side: 'base' | 'head', spec: string | undefined, options: D
     imageTag: options.imageTag,
     config: options.config,
     cwd,
+    onWarning: options.onWarning,
   });
   return { output: readSynthOutput(outDir, `--${side} ${spec}`), label: `${spec} (${result.commit.slice(0, 12)})`, tiers: result.tiers };
 }

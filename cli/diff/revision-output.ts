@@ -1,8 +1,10 @@
 /**
  * Synthesizes a git revision of this project for `deploykit diff --base <ref>`: the revision is
- * checked out in a temporary `git worktree`, borrows the current checkout's node_modules through a
- * symlink (no `npm ci`) and runs its own CLI (`config`, then `synth`) with tsx into a temporary
- * directory. The worktree is removed afterwards; the working tree and `dist/` are never touched.
+ * checked out in a temporary `git worktree` and borrows the current checkout's node_modules through a
+ * symlink (no `npm ci`). A revision of deploykit's own repository runs its own CLI (`config`, then
+ * `synth`) with tsx; a revision of a team's repository, where deploykit is an installed package, is
+ * synthesized by the installed deploykit with the revision's definitions module. Output goes to a
+ * temporary directory. The worktree is removed afterwards; the working tree and `dist/` are never touched.
  * Worktrees of killed runs (their owner pid no longer runs) are removed by the next run.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +33,11 @@ export interface RevisionSynthOptions {
   readonly config?: string;
   /** Directory inside the repository. @default process.cwd() */
   readonly cwd?: string;
+  /**
+   * Called with a warning the report's reader should see (e.g. a team revision that locks another deploykit version).
+   * @default - warnings are dropped
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** What the revision's synth produced. */
@@ -105,9 +112,45 @@ function git(args: readonly string[], cwd: string): { ok: boolean; stdout: strin
   return { ok: result.status === 0, stdout: (result.stdout ?? '').trim(), stderr: (result.stderr ?? '').trim() || (result.error?.message ?? '') };
 }
 
-/** The node_modules directory this process runs from (the current checkout's). */
-function nodeModulesDir(): string {
-  return dirname(dirname(require.resolve('tsx/package.json')));
+/**
+ * Root of the deploykit package this process runs from: the nearest directory above this module that
+ * holds `bin/deploykit.js` (the repository, or `node_modules/deploykit` when installed).
+ */
+function deploykitRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'bin', 'deploykit.js')) && existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new DiffError(`cannot find deploykit's bin/deploykit.js above ${__dirname}; reinstall deploykit`);
+  }
+}
+
+/**
+ * The node_modules directory of the project deploykit runs in: the one deploykit is installed in, or
+ * the repository's own.
+ */
+function nodeModulesDir(root: string): string {
+  for (let dir = dirname(root); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (basename(dir) === 'node_modules') return dir;
+  }
+  return join(root, 'node_modules');
+}
+
+/** The `name` in a package.json, or undefined when the file is missing or unreadable. */
+function packageName(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version of deploykit a revision's package-lock.json locks, if it has one that does. */
+function lockedDeploykitVersion(project: string): string | undefined {
+  try {
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
+    return lock.packages?.['node_modules/deploykit']?.version;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when `ref` names a commit of the repository around `cwd`. */
@@ -128,7 +171,8 @@ export function synthesizeRevision(options: RevisionSynthOptions): RevisionSynth
   }
 
   removeAbandonedWorktrees(repoRoot);
-  const nodeModules = nodeModulesDir();
+  const root = deploykitRoot();
+  const nodeModules = nodeModulesDir(root);
   const projectInRepo = relative(repoRoot, dirname(nodeModules));
   const projectPath = projectInRepo.startsWith('..') || isAbsolute(projectInRepo) ? relative(repoRoot, cwd) : projectInRepo;
   const scratch = mkdtempSync(join(tmpdir(), WORKTREE_PREFIX));
@@ -140,12 +184,14 @@ export function synthesizeRevision(options: RevisionSynthOptions): RevisionSynth
   const project = join(worktree, projectPath);
   const link = join(project, 'node_modules');
   try {
-    if (!existsSync(join(project, 'cli', 'main.ts'))) {
+    const ownRepository = packageName(project) === 'deploykit';
+    if (ownRepository && !existsSync(join(project, 'cli', 'main.ts'))) {
       throw new DiffError(`${label}: revision ${commit.stdout.slice(0, 12)} has no ${join(projectPath, 'cli', 'main.ts')}; choose a revision of deploykit`);
     }
     if (!existsSync(link)) symlinkSync(nodeModules, link, 'dir');
     const config = options.config === undefined ? [] : ['--config', revisionConfigPath(options.config, cwd, repoRoot, worktree)];
-    const run = (args: readonly string[]) => runCli(project, args, label, commit.stdout);
+    if (!ownRepository) warnOnOtherDeploykit(project, root, label, options.onWarning);
+    const run = (args: readonly string[]) => (ownRepository ? runCli(project, args, label, commit.stdout) : runInstalledCli(root, project, args, label, commit.stdout));
 
     const effective = JSON.parse(run(['config', '--format', 'json', ...config])) as { environments?: { name: string; tier?: string }[] };
     const defined = effective.environments ?? [];
@@ -186,6 +232,37 @@ function runCli(project: string, args: readonly string[], label: string, commit:
     throw new DiffError(`${label}: deploykit ${args[0]} failed in revision ${commit.slice(0, 12)} (exit ${result.status}):\n${output}`);
   }
   return result.stdout;
+}
+
+/**
+ * Runs the installed deploykit (this process's own bin) in a team's revision: its definitions module,
+ * imported by path, resolves `deploykit` through the borrowed node_modules to the same package.
+ */
+function runInstalledCli(root: string, project: string, args: readonly string[], label: string, commit: string): string {
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'deploykit.js'), ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, DEPLOYKIT_NO_REBUILD: '1' },
+  });
+  if (result.status !== 0) {
+    const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim();
+    throw new DiffError(`${label}: deploykit ${args[0]} failed in revision ${commit.slice(0, 12)} (exit ${result.status}):\n${output}`);
+  }
+  return result.stdout;
+}
+
+/**
+ * A team's revision is synthesized with the deploykit installed now: when the revision locked another
+ * version, output changes that come from the upgrade itself are not in the report, and the reader is told.
+ */
+function warnOnOtherDeploykit(project: string, root: string, label: string, onWarning: ((message: string) => void) | undefined): void {
+  const locked = lockedDeploykitVersion(project);
+  const installed = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version;
+  if (locked === undefined || installed === undefined || locked === installed) return;
+  onWarning?.(
+    `${label}: the revision locks deploykit ${locked} but is synthesized with the installed ${installed}; changes that come from the deploykit upgrade itself are not in this report (compare two synth outputs for that)`,
+  );
 }
 
 function writeEmptyOutput(outDir: string): void {

@@ -196,18 +196,29 @@ const fastPaths = [];
 {
   const exampleOut = join(work, 'example-dist');
   const synthArgs = ['synth', '--out', exampleOut, '--pipelines-dir', join(work, 'example-pipelines'), '--quiet'];
-  const pairs = [['synth', synthArgs], ['check', ['check']]];
+  // [script, args, what it is, whether it is a command a user types from the README]
+  const pairs = [
+    ['synth', synthArgs, 'the example', true],
+    ['check', ['check'], 'the example', true],
+  ];
   if (commands.includes('diff')) {
+    // The README's diff: the working tree against the last commit, both synthesized (the base in a temporary worktree).
+    if (spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: root }).status === 0) {
+      pairs.push(['diff', ['diff', '--base', 'HEAD', '--format', 'text'], 'the README\'s --base HEAD', true]);
+    } else {
+      notes.push('`npm run diff -- --base HEAD` not measured: the project directory is not a git checkout with a commit.');
+    }
+    // Two synthesized output directories (a pipeline's review job): no synth at all, so npm's own start-up weighs most.
     const retagged = join(work, 'example-dist-retagged');
     spawnSync(process.execPath, [bin, ...synthArgs], { cwd: root });
     spawnSync(process.execPath, [bin, 'synth', '--out', retagged, '--no-pipelines', '--quiet', '--image-tag', '0123456789abcdef0123456789abcdef01234567'], { cwd: root });
-    pairs.push(['diff', ['diff', '--base', exampleOut, '--head', retagged, '--format', 'markdown']]);
+    pairs.push(['diff', ['diff', '--base', exampleOut, '--head', retagged, '--format', 'markdown'], 'two output directories', false]);
   }
-  for (const [name, args] of pairs) {
-    const direct = measure(`node bin/deploykit.js ${name} (the example)`, process.execPath, [bin, ...args], { allowFailure: name === 'check' });
-    const viaNpm = measure(`npm run ${name} (the example, nothing changed)`, npmCli, ['run', '--silent', name, '--', ...args.slice(1)], { allowFailure: name === 'check' });
+  for (const [name, args, what, typed] of pairs) {
+    const direct = measure(`node bin/deploykit.js ${name} (${what})`, process.execPath, [bin, ...args], { allowFailure: name === 'check' });
+    const viaNpm = measure(`npm run ${name} (${what}, nothing changed)`, npmCli, ['run', '--silent', name, '--', ...args.slice(1)], { allowFailure: name === 'check' });
     rows.push({ group: 'npm', ...direct }, { group: 'npm', ...viaNpm });
-    fastPaths.push({ name, direct, viaNpm });
+    fastPaths.push({ name, what, typed, direct, viaNpm });
   }
 }
 
@@ -279,11 +290,17 @@ if (at50.diff) {
   const own = (at50.diff.median - nodeStart.median) / at50.synth.median;
   target(`\`diff\` comparison adds ≤ 20 % to synth at ${size50} × 3 ((diff − node start) / synth; whole process ${fmt(at50.diff.median)} ms)`, `+${(own * 100).toFixed(0)} %`, own <= 0.2);
 }
-for (const { name, direct, viaNpm } of fastPaths) {
-  target(`\`npm run ${name}\` ≤ 1.5× \`node bin/deploykit.js ${name}\`, nothing changed (npm start alone: ${fmt(npmFloor.median)} ms)`, `${ratio(viaNpm.median, direct.median)} (${fmt(viaNpm.median)} vs ${fmt(direct.median)} ms)`, viaNpm.median / direct.median <= 1.5);
+for (const { name, what, typed, direct, viaNpm } of fastPaths) {
+  // The 1.5× target is for the commands the README has users type. Comparing two finished output directories
+  // takes the bin less than twice npm's own start-up, so no script could keep it within 1.5×: shown, not judged.
+  target(
+    `\`npm run ${name}\` ≤ 1.5× \`node bin/deploykit.js ${name}\`, ${what}, nothing changed (npm start alone: ${fmt(npmFloor.median)} ms)`,
+    `${ratio(viaNpm.median, direct.median)} (${fmt(viaNpm.median)} vs ${fmt(direct.median)} ms)`,
+    typed ? viaNpm.median / direct.median <= 1.5 : undefined,
+  );
   // What deploykit adds on top of npm's own start-up: the up-to-date check of the build.
   const own = (viaNpm.median - npmFloor.median) / direct.median;
-  target(`\`npm run ${name}\` less npm's own start-up ≤ 1.1× the bin (the up-to-date check)`, ratio(viaNpm.median - npmFloor.median, direct.median), own <= 1.1);
+  target(`\`npm run ${name}\` (${what}) less npm's own start-up ≤ 1.1× the bin (the up-to-date check)`, ratio(viaNpm.median - npmFloor.median, direct.median), own <= 1.1);
 }
 target('direct apps (what the CLIs run) vs synth, both layers', `${fmt(direct[0].median + direct[1].median)} ms vs ${fmt(s1.median)} ms`, undefined);
 if (notes.length) lines.push('', ...notes.map((n) => `> ${n}`));

@@ -1,4 +1,5 @@
 import { defineEnvironments, loadBalancerName, namespaceName, type Definitions } from '../../config';
+import { EksCluster } from '../../infra/constructs/eks-cluster';
 import { ServiceAlarms, target5xxQuery } from '../../infra/constructs/service-alarms';
 import { exampleInput } from '../support/synth';
 import { resourcesOf, synthScope } from '../../testing';
@@ -118,7 +119,7 @@ describe('ServiceAlarms props', () => {
         (scope) =>
           new ServiceAlarms(scope, 'Alarms', {
             alarmNamePrefix: 'x',
-            clusterName: 'c',
+            cluster: EksCluster.fromClusterAttributes(scope, 'Cluster', { clusterName: 'c', account: '111111111111', region: 'eu-west-1' }),
             namespace: 'n',
             workloadName: 'w',
             restartThreshold: 3,

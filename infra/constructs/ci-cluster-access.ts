@@ -67,7 +67,7 @@ export class CiClusterAccess extends Construct {
       clusterName: props.cluster.clusterNameLiteral,
       principalArn,
       type: 'STANDARD',
-      dependsOn: [...props.cluster.clusterDependencies],
+      ...(props.cluster.clusterDependencies.length > 0 ? { dependsOn: [...props.cluster.clusterDependencies] } : {}),
     });
     new EksAccessPolicyAssociation(this, `${id}AccessPolicy`, {
       clusterName: props.cluster.clusterNameLiteral,

@@ -9,7 +9,7 @@ import { REPOSITORY_NAME_REGEX } from '../../config/schema';
 import { AWS_PARTITION_DNS_SUFFIX, type AwsPartition } from '../aws-partition';
 import { sidFrom, type IPolicyHolder, type PolicyStatement } from '../policy-statement';
 import { throwIfInvalidArguments } from '../private/invalid-arguments';
-import { checkResourceLocation } from '../private/resource-location';
+import { checkResourceLocation, throwIfInvalidAttributes } from '../private/resource-location';
 import { EncryptionKey } from './encryption-key';
 
 /**
@@ -170,7 +170,7 @@ class ImportedEcrRepository extends EcrRepositoryBase {
     const issues: ValidationIssue[] = [];
     if (!REPOSITORY_NAME_REGEX.test(attributes.repositoryName)) issues.push(repositoryNameIssue(this, attributes.repositoryName));
     const partition = checkResourceLocation(this, attributes, issues);
-    throwIfInvalidProps(this, issues);
+    throwIfInvalidAttributes(this, 'EcrRepository.fromRepositoryAttributes', issues);
     const resolved = { ...attributes, partition };
     this.repositoryName = attributes.repositoryName;
     this.repositoryArn = ecrRepositoryArnOf(resolved);

@@ -32,7 +32,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { formatCidr, isNetworkAddress, networkOf, parseCidr, propIssue, throwIfInvalidProps, truncateName, type ValidationIssue } from '../../config';
 import { partitionOfRegion, type AwsPartition } from '../aws-partition';
 import { throwIfInvalidArguments } from '../private/invalid-arguments';
-import { checkResourceLocation } from '../private/resource-location';
+import { checkResourceLocation, throwIfInvalidAttributes } from '../private/resource-location';
 import { policyDocument, sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn, eksAccessPolicyArn } from '../private/arn';
 import { serviceTrustPolicy, trustPolicy } from '../private/trust-policy';
@@ -256,7 +256,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     const issues: ValidationIssue[] = [];
     if (!CLUSTER_NAME_REGEX.test(attributes.clusterName)) issues.push(clusterNameIssue(this, attributes.clusterName));
     this.partition = checkResourceLocation(this, attributes, issues);
-    throwIfInvalidProps(this, issues);
+    throwIfInvalidAttributes(this, 'EksCluster.fromClusterAttributes', issues);
     this.attributes = attributes;
     this.clusterName = attributes.clusterName;
     this.clusterNameLiteral = attributes.clusterName;

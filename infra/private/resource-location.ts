@@ -4,7 +4,7 @@
  * @internal
  */
 import type { IConstruct } from 'constructs';
-import { propIssue, type ValidationIssue } from '../../config';
+import { propIssue, ValidationError, type ValidationIssue } from '../../config';
 import { REGION_REGEX } from '../../config/schema';
 import { AWS_ACCOUNT_REGEX, AWS_PARTITIONS, partitionOfRegion, type AwsPartition } from '../aws-partition';
 
@@ -38,4 +38,13 @@ export function checkResourceLocation(construct: IConstruct, location: ResourceL
     );
   }
   return partition;
+}
+
+/**
+ * Throws one {@link ValidationError} listing every problem with the attributes of an import,
+ * named after the import function (`EcrRepository.fromRepositoryAttributes`).
+ */
+export function throwIfInvalidAttributes(construct: IConstruct, importFunction: string, issues: readonly ValidationIssue[]): void {
+  if (issues.length === 0) return;
+  throw new ValidationError(issues, { subject: `attributes of ${importFunction} at ${construct.node.path || '(root)'}` });
 }

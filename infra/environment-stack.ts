@@ -159,11 +159,7 @@ export class EnvironmentStack extends TerraformStack {
       env.cluster.compute === 'node-groups'
         ? new ClusterAutoscalerIdentity(this, 'ClusterAutoscaler', {
             roleName: clusterComponentRoleName(system, env, CLUSTER_AUTOSCALER),
-            account: env.account,
-            region: env.region,
-            clusterName: cluster,
-            clusterNameReference: this.cluster.clusterName,
-            clusterArn: this.cluster.clusterArn,
+            cluster: this.cluster,
             namespace: CLUSTER_AUTOSCALER.namespace,
             serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,
             tags: { component: CLUSTER_AUTOSCALER.serviceAccount },
@@ -196,9 +192,7 @@ export class EnvironmentStack extends TerraformStack {
         service.name,
         new WorkloadIdentity(this, `Workload${sidFrom(service.name)}`, {
           roleName: workloadRoleName(system, env, service),
-          account: env.account,
-          clusterName: this.cluster.clusterName,
-          clusterArn: this.cluster.clusterArn,
+          cluster: this.cluster,
           namespace: namespaceName(service),
           serviceAccount: serviceAccountName(service),
           tags: { service: service.name },
@@ -219,9 +213,7 @@ export class EnvironmentStack extends TerraformStack {
     const podIdentityAgent = this.cluster.addons['eks-pod-identity-agent'];
     this.observability = observability.containerInsights
       ? new ClusterObservability(this, 'Observability', {
-          clusterName: this.cluster.clusterName,
-          clusterArn: this.cluster.clusterArn,
-          account: env.account,
+          cluster: this.cluster,
           roleName: clusterComponentRoleName(system, env, CLOUDWATCH_AGENT),
           agent: CLOUDWATCH_AGENT,
           logGroupNames: Object.fromEntries(
@@ -239,7 +231,7 @@ export class EnvironmentStack extends TerraformStack {
           service.name,
           new ServiceAlarms(this, `Alarms${sidFrom(service.name)}`, {
             alarmNamePrefix: `${name}-${service.name}`,
-            clusterName: cluster,
+            cluster: this.cluster,
             namespace: namespaceName(service),
             workloadName: service.name,
             restartThreshold: observability.alarms.restartThreshold,
@@ -258,8 +250,7 @@ export class EnvironmentStack extends TerraformStack {
     this.ciAccess =
       ci.gitlab || ci.github
         ? new CiClusterAccess(this, 'CiAccess', {
-            clusterName: cluster,
-            cluster: this.cluster.resource,
+            cluster: this.cluster,
             applyRoleArn: ciApplyRoleArn(system, env),
             deployRoleArn: ciDeployRoleArn(system, env),
             namespaces: [...new Set(env.services.map(namespaceName))],

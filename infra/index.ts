@@ -23,4 +23,5 @@ export * from './constructs/network';
 export * from './constructs/node-group';
 export * from './constructs/secrets-store-csi-driver';
 export * from './constructs/workload-identity';
+export * from './aws-partition';
 export { policyDocument, sidFrom, statementJson, type IPolicyHolder, type PolicyConditions, type PolicyStatement } from './policy-statement';

@@ -8,7 +8,7 @@
  */
 import { IamPolicy } from '../vendor/terraform';
 import { Construct } from 'constructs';
-import { MANAGED_BY } from '../../config';
+import { MANAGED_BY, propIssue, throwIfInvalidProps } from '../../config';
 import { policyDocument, type PolicyStatement } from '../policy-statement';
 import { iamRoleArn, s3BucketArn } from '../private/arn';
 
@@ -135,10 +135,15 @@ export class PermissionsBoundary extends Construct {
   constructor(scope: Construct, id: string, props: PermissionsBoundaryProps) {
     super(scope, id);
     const services = [...new Set([...BOUNDARY_ALLOWED_SERVICES, ...(props.additionalServices ?? [])])].filter((s) => s !== 'iam').sort();
-    const bad = services.find((s) => !/^[a-z0-9-]+$/.test(s));
-    if (bad !== undefined) {
-      throw new Error(`${this.node.path}: 'additionalServices' lists ${JSON.stringify(bad)}, which is not an IAM service prefix; use e.g. "sqs"`);
-    }
+    const additional = props.additionalServices ?? [];
+    throwIfInvalidProps(
+      this,
+      additional.flatMap((service, i) =>
+        /^[a-z0-9-]+$/.test(service)
+          ? []
+          : [propIssue(this, { field: `additionalServices[${i}]`, value: service, rule: 'is not an IAM service prefix', fix: 'use e.g. "sqs"' })],
+      ),
+    );
     this.statements = [
       { sid: 'AllowWorkloadServices', actions: services.map((s) => `${s}:*`), resources: ['*'] },
       { sid: 'AllowIamReads', actions: ['iam:Get*', 'iam:List*'], resources: ['*'] },

@@ -12,6 +12,7 @@
  */
 import { S3Bucket, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA, S3BucketVersioningA, type TerraformProvider } from '../vendor/terraform';
 import { Construct } from 'constructs';
+import { propIssue, throwIfInvalidProps, type ValidationIssue } from '../../config';
 import { s3BucketArn } from '../private/arn';
 
 /** Props of {@link StateBucket}. */
@@ -44,18 +45,19 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    const where = this.node.path;
     const retention = props.noncurrentVersionExpirationDays ?? 90;
     const abortDays = props.abortIncompleteUploadDays ?? 7;
+    const issues: ValidationIssue[] = [];
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
-      throw new Error(`${where}: 'bucketName' (${JSON.stringify(props.bucketName)}) is not an S3 bucket name; use 3–63 lowercase letters, digits, '.' and '-'`);
+      issues.push(propIssue(this, { field: 'bucketName', value: props.bucketName, rule: 'is not an S3 bucket name', fix: "use 3–63 lowercase letters, digits, '.' and '-'" }));
     }
     for (const [field, value] of [
       ['noncurrentVersionExpirationDays', retention],
       ['abortIncompleteUploadDays', abortDays],
     ] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${where}: '${field}' (${value}) must be a whole number >= 1; raise it`);
+      if (!Number.isInteger(value) || value < 1) issues.push(propIssue(this, { field, value, rule: 'must be a whole number >= 1', fix: 'raise it' }));
     }
+    throwIfInvalidProps(this, issues);
     const provider = props.provider;
     this.bucketName = props.bucketName;
     this.resource = new S3Bucket(this, 'Resource', {

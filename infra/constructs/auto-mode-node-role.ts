@@ -11,7 +11,8 @@ import { IamRole, IamRolePolicyAttachment } from '../vendor/terraform';
 import { Construct } from 'constructs';
 import { awsManagedPolicyArn } from '../private/arn';
 import { serviceTrustPolicy } from '../private/trust-policy';
-import { assertIamRoleName } from '../private/iam-role-name';
+import { iamRoleNameIssues } from '../private/iam-role-name';
+import { throwIfInvalidProps } from '../../config';
 
 /** The managed policies of an Auto Mode node role, and no others. */
 export const AUTO_MODE_NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly'] as const;
@@ -35,7 +36,7 @@ export class AutoModeNodeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoModeNodeRoleProps) {
     super(scope, id);
-    assertIamRoleName(this.node.path, props.roleName);
+    throwIfInvalidProps(this, iamRoleNameIssues(this, props.roleName));
     this.resource = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: `Nodes EKS Auto Mode launches for cluster ${props.clusterName}`,

@@ -5,9 +5,11 @@
  * (`AmazonEKSEditPolicy`, namespace scope). The principal ARNs are literal values from
  * `config/naming.ts`, so `deploykit check` can read them offline.
  */
-import { EksAccessEntry, EksAccessPolicyAssociation, type ITerraformDependable } from '../vendor/terraform';
+import { EksAccessEntry, EksAccessPolicyAssociation } from '../vendor/terraform';
 import { Construct } from 'constructs';
+import { propIssue, throwIfInvalidProps } from '../../config';
 import { eksAccessPolicyArn } from '../private/arn';
+import type { IEksCluster } from './eks-cluster';
 
 /** The EKS access policy of the apply role (cluster scope). */
 export const CI_APPLY_ACCESS_POLICY = 'AmazonEKSClusterAdminPolicy';
@@ -16,10 +18,11 @@ export const CI_DEPLOY_ACCESS_POLICY = 'AmazonEKSEditPolicy';
 
 /** Props of {@link CiClusterAccess}. */
 export interface CiClusterAccessProps {
-  /** Name of the EKS cluster, as a literal (`clusterName(system, env)`). */
-  readonly clusterName: string;
-  /** The cluster resource; the access entries wait for it. */
-  readonly cluster: ITerraformDependable;
+  /**
+   * The EKS cluster: one this stack creates (the access entries wait for it) or one another stack
+   * owns (`EksCluster.fromClusterAttributes`). The entries name it by its literal name.
+   */
+  readonly cluster: IEksCluster;
   /** ARN of the apply role, from `ciApplyRoleArn(system, env)`. */
   readonly applyRoleArn: string;
   /** ARN of the deploy role, from `ciDeployRoleArn(system, env)`. */
@@ -37,10 +40,15 @@ export class CiClusterAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: CiClusterAccessProps) {
     super(scope, id);
-    const duplicate = props.namespaces.find((n, i) => props.namespaces.indexOf(n) < i);
-    if (duplicate !== undefined) {
-      throw new Error(`${this.node.path}: 'namespaces' lists ${JSON.stringify(duplicate)} twice; list each namespace once`);
-    }
+    const namespaces = props.namespaces;
+    throwIfInvalidProps(
+      this,
+      namespaces.flatMap((namespace, i) =>
+        namespaces.indexOf(namespace) < i
+          ? [propIssue(this, { field: `namespaces[${i}]`, value: namespace, rule: `repeats namespaces[${namespaces.indexOf(namespace)}]`, fix: 'list each namespace once' })]
+          : [],
+      ),
+    );
     this.applyAccessEntry = this.grant('Apply', props, props.applyRoleArn, CI_APPLY_ACCESS_POLICY, { type: 'cluster' });
     this.deployAccessEntry =
       props.namespaces.length > 0
@@ -56,13 +64,13 @@ export class CiClusterAccess extends Construct {
     accessScope: { type: 'cluster' } | { type: 'namespace'; namespaces: string[] },
   ): EksAccessEntry {
     const entry = new EksAccessEntry(this, `${id}AccessEntry`, {
-      clusterName: props.clusterName,
+      clusterName: props.cluster.clusterNameLiteral,
       principalArn,
       type: 'STANDARD',
-      dependsOn: [props.cluster],
+      ...(props.cluster.clusterDependencies.length > 0 ? { dependsOn: [...props.cluster.clusterDependencies] } : {}),
     });
     new EksAccessPolicyAssociation(this, `${id}AccessPolicy`, {
-      clusterName: props.clusterName,
+      clusterName: props.cluster.clusterNameLiteral,
       principalArn,
       policyArn: eksAccessPolicyArn(policy),
       accessScope,

@@ -10,7 +10,9 @@
  * @see https://docs.aws.amazon.com/eks/latest/best-practices/cas.html
  */
 import { Construct } from 'constructs';
+import type { AwsPartition } from '../aws-partition';
 import type { PolicyStatement } from '../policy-statement';
+import type { IEksCluster } from './eks-cluster';
 import { WorkloadIdentity } from './workload-identity';
 
 /** The auto-discovery tag of a cluster's Auto Scaling groups: `k8s.io/cluster-autoscaler/<cluster>`. */
@@ -37,16 +39,12 @@ export const CLUSTER_AUTOSCALER_WRITE_ACTIONS: readonly string[] = ['autoscaling
 export interface ClusterAutoscalerIdentityProps {
   /** IAM role name, from `clusterComponentRoleName(system, env, CLUSTER_AUTOSCALER)`. */
   readonly roleName: string;
-  /** AWS account id of the cluster. */
-  readonly account: string;
-  /** AWS region of the cluster. */
-  readonly region: string;
-  /** Name of the cluster as a literal (it goes into ARNs and the tag condition). */
-  readonly clusterName: string;
-  /** Reference to the cluster's name (orders the association after the cluster). */
-  readonly clusterNameReference: string;
-  /** ARN of the EKS cluster. */
-  readonly clusterArn: string;
+  /**
+   * The node-groups cluster whose Auto Scaling groups the autoscaler scales: one this stack creates or
+   * one another stack owns (`EksCluster.fromClusterAttributes`). Its literal name goes into ARNs and
+   * the tag condition.
+   */
+  readonly cluster: IEksCluster;
   /** Namespace of the Cluster Autoscaler, from `CLUSTER_AUTOSCALER.namespace`. */
   readonly namespace: string;
   /** ServiceAccount of the Cluster Autoscaler, from `CLUSTER_AUTOSCALER.serviceAccount`. */
@@ -59,18 +57,18 @@ export interface ClusterAutoscalerIdentityProps {
 }
 
 /** The statements of the Cluster Autoscaler's policy for one cluster. */
-export function clusterAutoscalerStatements(account: string, region: string, clusterName: string): PolicyStatement[] {
+export function clusterAutoscalerStatements(account: string, region: string, clusterName: string, partition: AwsPartition = 'aws'): PolicyStatement[] {
   return [
     { sid: 'DiscoverAutoScalingGroups', actions: [...CLUSTER_AUTOSCALER_READ_ACTIONS], resources: ['*'] },
     {
       sid: 'ReadClusterNodeGroups',
       actions: ['eks:DescribeNodegroup'],
-      resources: [`arn:aws:eks:${region}:${account}:nodegroup/${clusterName}/*/*`],
+      resources: [`arn:${partition}:eks:${region}:${account}:nodegroup/${clusterName}/*/*`],
     },
     {
       sid: 'ScaleClusterAutoScalingGroups',
       actions: [...CLUSTER_AUTOSCALER_WRITE_ACTIONS],
-      resources: [`arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/*`],
+      resources: [`arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/*`],
       conditions: { StringEquals: { [`aws:ResourceTag/${clusterAutoscalerTagKey(clusterName)}`]: 'owned' } },
     },
   ];
@@ -87,14 +85,13 @@ export class ClusterAutoscalerIdentity extends Construct {
     super(scope, id);
     this.identity = new WorkloadIdentity(this, 'Identity', {
       roleName: props.roleName,
-      account: props.account,
-      clusterName: props.clusterNameReference,
-      clusterArn: props.clusterArn,
+      cluster: props.cluster,
       namespace: props.namespace,
       serviceAccount: props.serviceAccount,
       tags: props.tags,
     });
-    for (const statement of clusterAutoscalerStatements(props.account, props.region, props.clusterName)) this.identity.addToPolicy(statement);
+    const { account, region, clusterNameLiteral, partition } = props.cluster;
+    for (const statement of clusterAutoscalerStatements(account, region, clusterNameLiteral, partition)) this.identity.addToPolicy(statement);
     this.roleArn = this.identity.roleArn;
   }
 }

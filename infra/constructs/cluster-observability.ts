@@ -8,12 +8,13 @@
  */
 import { CloudwatchLogGroup, EksAddon, IamRole, IamRolePolicyAttachment, type ITerraformDependable } from '../vendor/terraform';
 import { Construct } from 'constructs';
-import { CONTAINER_INSIGHTS_LOG_GROUPS, type ClusterComponent } from '../../config';
+import { CONTAINER_INSIGHTS_LOG_GROUPS, propIssue, throwIfInvalidProps, type ClusterComponent, type ValidationIssue } from '../../config';
 import { sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn } from '../private/arn';
 import { podIdentityTrustPolicy } from '../private/trust-policy';
+import type { IEksCluster } from './eks-cluster';
 import type { EncryptionKey } from './encryption-key';
-import { assertIamRoleName } from '../private/iam-role-name';
+import { iamRoleNameIssues } from '../private/iam-role-name';
 
 /** Name of the EKS add-on. */
 export const CLOUDWATCH_OBSERVABILITY_ADDON = 'amazon-cloudwatch-observability';
@@ -30,12 +31,12 @@ export type ContainerInsightsLogGroup = (typeof CONTAINER_INSIGHTS_LOG_GROUPS)[n
 
 /** Props of {@link ClusterObservability}. */
 export interface ClusterObservabilityProps {
-  /** Name of the EKS cluster (a reference orders the add-on after the cluster). */
-  readonly clusterName: string;
-  /** ARN of the EKS cluster (pins the role's trust policy). */
-  readonly clusterArn: string;
-  /** AWS account id of the cluster. */
-  readonly account: string;
+  /**
+   * The EKS cluster: one this stack creates (its name is a reference, so the add-on waits for it) or
+   * one another stack owns (`EksCluster.fromClusterAttributes`). Its ARN and account pin the role's
+   * trust policy.
+   */
+  readonly cluster: IEksCluster;
   /** IAM role name of the agent, from `clusterComponentRoleName(system, env, CLOUDWATCH_AGENT)`. */
   readonly roleName: string;
   /** Namespace and ServiceAccount the add-on runs its agents as (`CLOUDWATCH_AGENT`). */
@@ -80,23 +81,28 @@ export class ClusterObservability extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterObservabilityProps) {
     super(scope, id);
-    const where = this.node.path;
-    assertIamRoleName(where, props.roleName);
+    const issues: ValidationIssue[] = [...iamRoleNameIssues(this, props.roleName)];
     for (const [kind, name] of Object.entries(props.logGroupNames)) {
       if (!name.startsWith('/aws/containerinsights/') || !name.endsWith(`/${kind}`)) {
-        throw new Error(
-          `${where}: 'logGroupNames.${kind}' (${JSON.stringify(name)}) is not a Container Insights log group; use "/aws/containerinsights/<cluster>/${kind}", the name the add-on writes to`,
+        issues.push(
+          propIssue(this, {
+            field: `logGroupNames.${kind}`,
+            value: name,
+            rule: 'is not a Container Insights log group',
+            fix: `use "/aws/containerinsights/<cluster>/${kind}", the name the add-on writes to`,
+          }),
         );
       }
     }
+    throwIfInvalidProps(this, issues);
     const tags = { ...(props.tags ?? {}) };
 
     this.role = new IamRole(this, 'Role', {
       name: props.roleName,
       description: `CloudWatch agent and Fluent Bit of ${props.agent.namespace}/${props.agent.serviceAccount} (Container Insights, EKS Pod Identity)`,
       assumeRolePolicy: podIdentityTrustPolicy({
-        account: props.account,
-        clusterArn: props.clusterArn,
+        account: props.cluster.account,
+        clusterArn: props.cluster.clusterArn,
         namespace: props.agent.namespace,
         serviceAccount: props.agent.serviceAccount,
       }),
@@ -120,7 +126,7 @@ export class ClusterObservability extends Construct {
     this.logGroups = logGroups;
 
     this.addon = new EksAddon(this, 'Addon', {
-      clusterName: props.clusterName,
+      clusterName: props.cluster.clusterName,
       addonName: CLOUDWATCH_OBSERVABILITY_ADDON,
       ...(props.addonVersion ? { addonVersion: props.addonVersion } : {}),
       // The add-on creates the association for its own namespace; the ServiceAccount names the agents'.

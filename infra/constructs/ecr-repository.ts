@@ -3,10 +3,64 @@
  * intent-named grants that return least-privilege IAM statements.
  */
 import { EcrLifecyclePolicy, EcrRepository as EcrRepositoryResource, EcrRepositoryPolicy, Lazy } from '../vendor/terraform';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { propIssue, throwIfInvalidProps, type ValidationIssue } from '../../config';
 import { REPOSITORY_NAME_REGEX } from '../../config/schema';
+import { AWS_PARTITION_DNS_SUFFIX, type AwsPartition } from '../aws-partition';
 import { sidFrom, type IPolicyHolder, type PolicyStatement } from '../policy-statement';
+import { throwIfInvalidArguments } from '../private/invalid-arguments';
+import { checkResourceLocation, throwIfInvalidAttributes } from '../private/resource-location';
 import { EncryptionKey } from './encryption-key';
+
+/**
+ * An ECR repository, created by this stack ({@link EcrRepository}) or owned by another one
+ * ({@link EcrRepository.fromRepositoryAttributes}): what a construct needs to reference it and grant
+ * access to its images.
+ */
+export interface IEcrRepository extends IConstruct {
+  /** Name of the repository. */
+  readonly repositoryName: string;
+  /** ARN of the repository (`arn:<partition>:ecr:<region>:<account>:repository/<name>`). */
+  readonly repositoryArn: string;
+  /** URL of the repository (`<account>.dkr.ecr.<region>.<partition DNS suffix>/<name>`). */
+  readonly repositoryUrl: string;
+  /**
+   * Statements that let a principal pull images from this repository; added to `grantee` when given.
+   * Only `ecr:GetAuthorizationToken` has resource `*` (it cannot be scoped).
+   */
+  grantPull(grantee?: IPolicyHolder): PolicyStatement[];
+  /** Statements that let a principal push (and pull) images of this repository; added to `grantee` when given. */
+  grantPush(grantee?: IPolicyHolder): PolicyStatement[];
+}
+
+/** What {@link EcrRepository.fromRepositoryAttributes} needs to reference a repository another stack owns. */
+export interface EcrRepositoryAttributes {
+  /** Name of the repository, e.g. `company-web`. */
+  readonly repositoryName: string;
+  /** AWS account id that owns the repository (12 digits). */
+  readonly account: string;
+  /** AWS region of the repository, e.g. `eu-central-1`. */
+  readonly region: string;
+  /**
+   * AWS partition of the region.
+   * @default - derived from the region: `cn-*` → `aws-cn`, `us-gov-*` → `aws-us-gov`, else `aws`
+   */
+  readonly partition?: AwsPartition;
+}
+
+/** The ARN of an ECR repository: `arn:<partition>:ecr:<region>:<account>:repository/<name>`. */
+export function ecrRepositoryArnOf(attributes: Required<EcrRepositoryAttributes>): string {
+  return `arn:${attributes.partition}:ecr:${attributes.region}:${attributes.account}:repository/${attributes.repositoryName}`;
+}
+
+/**
+ * The URL of an ECR repository: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, with
+ * `amazonaws.com.cn` in the China regions.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
+ */
+export function ecrRepositoryUrlOf(attributes: Required<EcrRepositoryAttributes>): string {
+  return `${attributes.account}.dkr.ecr.${attributes.region}.${AWS_PARTITION_DNS_SUFFIX[attributes.partition]}/${attributes.repositoryName}`;
+}
 
 /** Props of {@link EcrRepository}. */
 export interface EcrRepositoryProps {
@@ -71,8 +125,79 @@ export const ECR_AUTHORIZATION_TOKEN_STATEMENT: PolicyStatement = {
   resources: ['*'],
 };
 
+/** The grants every {@link IEcrRepository} has, from its name and ARN. */
+abstract class EcrRepositoryBase extends Construct implements IEcrRepository {
+  public abstract readonly repositoryName: string;
+  public abstract readonly repositoryArn: string;
+  public abstract readonly repositoryUrl: string;
+
+  /**
+   * Statements that let a principal pull images from this repository; added to `grantee` when given.
+   * Only `ecr:GetAuthorizationToken` has resource `*` (it cannot be scoped).
+   */
+  public grantPull(grantee?: IPolicyHolder): PolicyStatement[] {
+    return this.grant(grantee, [
+      ECR_AUTHORIZATION_TOKEN_STATEMENT,
+      { sid: `EcrPull${sidFrom(this.repositoryName)}`, actions: [...PULL_ACTIONS], resources: [this.repositoryArn] },
+    ]);
+  }
+
+  /** Statements that let a principal push (and pull) images of this repository; added to `grantee` when given. */
+  public grantPush(grantee?: IPolicyHolder): PolicyStatement[] {
+    return this.grant(grantee, [
+      ECR_AUTHORIZATION_TOKEN_STATEMENT,
+      { sid: `EcrPush${sidFrom(this.repositoryName)}`, actions: [...PULL_ACTIONS, ...PUSH_ACTIONS], resources: [this.repositoryArn] },
+    ]);
+  }
+
+  private grant(grantee: IPolicyHolder | undefined, statements: PolicyStatement[]): PolicyStatement[] {
+    for (const statement of statements) grantee?.addToPolicy(statement);
+    return statements;
+  }
+}
+
+/**
+ * A repository another stack (or team, or account) owns, referenced by its literal name, ARN and URL.
+ * It creates nothing and calls no AWS API.
+ */
+class ImportedEcrRepository extends EcrRepositoryBase {
+  public readonly repositoryName: string;
+  public readonly repositoryArn: string;
+  public readonly repositoryUrl: string;
+
+  constructor(scope: Construct, id: string, attributes: EcrRepositoryAttributes) {
+    super(scope, id);
+    const issues: ValidationIssue[] = [];
+    if (!REPOSITORY_NAME_REGEX.test(attributes.repositoryName)) issues.push(repositoryNameIssue(this, attributes.repositoryName));
+    const partition = checkResourceLocation(this, attributes, issues);
+    throwIfInvalidAttributes(this, 'EcrRepository.fromRepositoryAttributes', issues);
+    const resolved = { ...attributes, partition };
+    this.repositoryName = attributes.repositoryName;
+    this.repositoryArn = ecrRepositoryArnOf(resolved);
+    this.repositoryUrl = ecrRepositoryUrlOf(resolved);
+  }
+}
+
+function repositoryNameIssue(construct: IConstruct, repositoryName: string): ValidationIssue {
+  return propIssue(construct, {
+    field: 'repositoryName',
+    value: repositoryName,
+    rule: 'is not an ECR repository name',
+    fix: 'use 2–256 lowercase letters, digits, and . _ - /',
+  });
+}
+
 /** A private ECR repository with secure defaults. */
-export class EcrRepository extends Construct {
+export class EcrRepository extends EcrRepositoryBase {
+  /**
+   * References a repository another stack owns, by its name, account and region: the ARN and URL are
+   * computed offline (no AWS call, no data source), so grants name the literal ARN.
+   * @example EcrRepository.fromRepositoryAttributes(this, 'Web', { repositoryName: 'company-web', account: '111111111111', region: 'eu-central-1' })
+   */
+  public static fromRepositoryAttributes(scope: Construct, id: string, attributes: EcrRepositoryAttributes): IEcrRepository {
+    return new ImportedEcrRepository(scope, id, attributes);
+  }
+
   /** The underlying `aws_ecr_repository` (escape hatch). */
   public readonly resource: EcrRepositoryResource;
   /** The lifecycle policy resource. */
@@ -94,20 +219,19 @@ export class EcrRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
-    const where = this.node.path;
     const keepTaggedImages = props.keepTaggedImages ?? 100;
     const untaggedExpiryDays = props.untaggedExpiryDays ?? 14;
-    if (!REPOSITORY_NAME_REGEX.test(props.repositoryName)) {
-      throw new Error(
-        `${where}: 'repositoryName' (${JSON.stringify(props.repositoryName)}) is not an ECR repository name; use 2–256 lowercase letters, digits, and . _ - /`,
+    const issues: ValidationIssue[] = [];
+    if (!REPOSITORY_NAME_REGEX.test(props.repositoryName)) issues.push(repositoryNameIssue(this, props.repositoryName));
+    if (!Number.isInteger(keepTaggedImages) || keepTaggedImages < 1 || keepTaggedImages > 10000) {
+      issues.push(
+        propIssue(this, { field: 'keepTaggedImages', value: keepTaggedImages, rule: 'must be a whole number from 1 to 10000', fix: 'keep at least the running release' }),
       );
     }
-    if (!Number.isInteger(keepTaggedImages) || keepTaggedImages < 1 || keepTaggedImages > 10000) {
-      throw new Error(`${where}: 'keepTaggedImages' (${keepTaggedImages}) must be a whole number from 1 to 10000; keep at least the running release`);
-    }
     if (!Number.isInteger(untaggedExpiryDays) || untaggedExpiryDays < 1) {
-      throw new Error(`${where}: 'untaggedExpiryDays' (${untaggedExpiryDays}) must be a whole number >= 1; raise it`);
+      issues.push(propIssue(this, { field: 'untaggedExpiryDays', value: untaggedExpiryDays, rule: 'must be a whole number >= 1', fix: 'raise it' }));
     }
+    throwIfInvalidProps(this, issues);
     this.repositoryName = props.repositoryName;
     this.encryptionKey =
       props.encryptionKey ??
@@ -151,25 +275,6 @@ export class EcrRepository extends Construct {
   }
 
   /**
-   * Statements that let a principal pull images from this repository; added to `grantee` when given.
-   * Only `ecr:GetAuthorizationToken` has resource `*` (it cannot be scoped).
-   */
-  public grantPull(grantee?: IPolicyHolder): PolicyStatement[] {
-    return this.grant(grantee, [
-      ECR_AUTHORIZATION_TOKEN_STATEMENT,
-      { sid: `EcrPull${sidFrom(this.repositoryName)}`, actions: [...PULL_ACTIONS], resources: [this.repositoryArn] },
-    ]);
-  }
-
-  /** Statements that let a principal push (and pull) images of this repository; added to `grantee` when given. */
-  public grantPush(grantee?: IPolicyHolder): PolicyStatement[] {
-    return this.grant(grantee, [
-      ECR_AUTHORIZATION_TOKEN_STATEMENT,
-      { sid: `EcrPush${sidFrom(this.repositoryName)}`, actions: [...PULL_ACTIONS, ...PUSH_ACTIONS], resources: [this.repositoryArn] },
-    ]);
-  }
-
-  /**
    * Lets IAM roles (typically another account's CI deploy roles, which promote this repository's
    * verified images) pull through the repository policy. The policy names each role's account as
    * principal and the roles in an `aws:PrincipalArn` condition, so the roles need not exist when it
@@ -177,12 +282,13 @@ export class EcrRepository extends Construct {
    * @param roleArns IAM role ARNs, e.g. `ciDeployRoleArn(system, target)`
    */
   public allowPull(roleArns: readonly string[]): void {
-    for (const arn of roleArns) {
-      if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
-        throw new Error(`${this.node.path}: allowPull role ARN (${JSON.stringify(arn)}) is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>`);
-      }
-      this.pullPrincipals.add(arn);
-    }
+    const issues = roleArns.flatMap((arn, i) =>
+      /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)
+        ? []
+        : [propIssue(this, { field: `roleArns[${i}]`, value: arn, rule: 'is not an IAM role ARN', fix: 'use arn:aws:iam::<account>:role/<name>' })],
+    );
+    throwIfInvalidArguments(this, 'allowPull', issues);
+    for (const arn of roleArns) this.pullPrincipals.add(arn);
     this.repositoryPolicy ??= new EcrRepositoryPolicy(this, 'Policy', {
       repository: this.resource.name,
       policy: Lazy.stringValue({ produce: () => this.pullPolicyDocument() }),
@@ -204,10 +310,5 @@ export class EcrRepository extends Construct {
         },
       ],
     });
-  }
-
-  private grant(grantee: IPolicyHolder | undefined, statements: PolicyStatement[]): PolicyStatement[] {
-    for (const statement of statements) grantee?.addToPolicy(statement);
-    return statements;
   }
 }

@@ -14,9 +14,25 @@
  *   Identity agent are built into its nodes, so only metrics-server is installed as an add-on. The
  *   cluster role carries the five policies AWS documents for Auto Mode, and a node role is created.
  */
-import { CloudwatchLogGroup, dependable, EksAccessEntry, EksAccessPolicyAssociation, EksAddon, EksCluster as EksClusterResource, IamRole, IamRolePolicy, IamRolePolicyAttachment, VpcSecurityGroupIngressRule } from '../vendor/terraform';
-import { Construct } from 'constructs';
-import { formatCidr, isNetworkAddress, networkOf, parseCidr, truncateName } from '../../config';
+import {
+  CloudwatchLogGroup,
+  DataAwsEksCluster,
+  dependable,
+  EksAccessEntry,
+  EksAccessPolicyAssociation,
+  EksAddon,
+  EksCluster as EksClusterResource,
+  IamRole,
+  IamRolePolicy,
+  IamRolePolicyAttachment,
+  type ITerraformDependable,
+  VpcSecurityGroupIngressRule,
+} from '../vendor/terraform';
+import { Construct, type IConstruct } from 'constructs';
+import { formatCidr, isNetworkAddress, networkOf, parseCidr, propIssue, throwIfInvalidProps, truncateName, type ValidationIssue } from '../../config';
+import { partitionOfRegion, type AwsPartition } from '../aws-partition';
+import { throwIfInvalidArguments } from '../private/invalid-arguments';
+import { checkResourceLocation, throwIfInvalidAttributes } from '../private/resource-location';
 import { policyDocument, sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn, eksAccessPolicyArn } from '../private/arn';
 import { serviceTrustPolicy, trustPolicy } from '../private/trust-policy';
@@ -129,10 +145,157 @@ export interface EksClusterProps {
 }
 
 /** Options of {@link EksCluster.addNodeGroup}: a node group without the cluster-given fields. */
-export type NodeGroupOptions = Omit<NodeGroupProps, 'clusterName' | 'subnetIds' | 'roleName'>;
+export type NodeGroupOptions = Omit<NodeGroupProps, 'cluster' | 'subnetIds' | 'roleName'>;
+
+/** EKS cluster names: 1–100 letters, digits, '-' and '_', starting with a letter or digit. */
+const CLUSTER_NAME_REGEX = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/**
+ * An EKS cluster, created by this stack ({@link EksCluster}) or owned by another one
+ * ({@link EksCluster.fromClusterAttributes}): what the constructs that attach to a cluster (workload
+ * identities, access entries, add-ons, node groups, alarms) need of it.
+ */
+export interface IEksCluster extends IConstruct {
+  /**
+   * Name of the cluster for resource arguments: a reference to the cluster resource when this stack
+   * creates it (using it orders a resource after the cluster), the literal name when imported.
+   */
+  readonly clusterName: string;
+  /**
+   * Name of the cluster as a literal, known at synth: for ARNs, tag keys and metric dimensions, and
+   * for arguments that must be readable offline (`deploykit check`).
+   */
+  readonly clusterNameLiteral: string;
+  /** ARN of the cluster (pins `aws:SourceArn` and the `eks-cluster-arn` session tag of Pod Identity roles). */
+  readonly clusterArn: string;
+  /** AWS account id of the cluster (pins `aws:SourceAccount` of Pod Identity roles). */
+  readonly account: string;
+  /** AWS region of the cluster. */
+  readonly region: string;
+  /** AWS partition of the region. */
+  readonly partition: AwsPartition;
+  /** URL of the Kubernetes API endpoint (known after the cluster exists; at plan time for an imported cluster). */
+  readonly endpoint: string;
+  /** Base64 certificate authority data of the API endpoint (known after the cluster exists). */
+  readonly certificateAuthorityData: string;
+  /**
+   * The security group EKS created for the cluster, on its control-plane network interfaces and its
+   * managed nodes (known after the cluster exists).
+   */
+  readonly clusterSecurityGroupId: string;
+  /**
+   * What a resource that names the cluster by its literal name must wait for: the cluster resource
+   * when this stack creates it, nothing when the cluster is imported.
+   */
+  readonly clusterDependencies: readonly ITerraformDependable[];
+}
+
+/** What {@link EksCluster.fromClusterAttributes} needs to reference a cluster another stack owns. */
+export interface EksClusterAttributes {
+  /** Name of the cluster, e.g. `company-prod`. */
+  readonly clusterName: string;
+  /** AWS account id of the cluster (12 digits). */
+  readonly account: string;
+  /** AWS region of the cluster, e.g. `eu-central-1`. */
+  readonly region: string;
+  /**
+   * AWS partition of the region.
+   * @default - derived from the region: `cn-*` → `aws-cn`, `us-gov-*` → `aws-us-gov`, else `aws`
+   */
+  readonly partition?: AwsPartition;
+  /**
+   * URL of the Kubernetes API endpoint.
+   * @default - read at plan time through an `aws_eks_cluster` data source (construct id `Lookup`), when used
+   */
+  readonly endpoint?: string;
+  /**
+   * Base64 certificate authority data of the API endpoint.
+   * @default - read at plan time through the `aws_eks_cluster` data source, when used
+   */
+  readonly certificateAuthorityData?: string;
+  /**
+   * Id of the cluster security group EKS created.
+   * @default - read at plan time through the `aws_eks_cluster` data source, when used
+   */
+  readonly clusterSecurityGroupId?: string;
+}
+
+/** The ARN of an EKS cluster: `arn:<partition>:eks:<region>:<account>:cluster/<name>`. */
+export function eksClusterArnOf(location: { readonly partition: AwsPartition; readonly region: string; readonly account: string }, clusterName: string): string {
+  return `arn:${location.partition}:eks:${location.region}:${location.account}:cluster/${clusterName}`;
+}
+
+function clusterNameIssue(construct: IConstruct, clusterName: string): ValidationIssue {
+  return propIssue(construct, {
+    field: 'clusterName',
+    value: clusterName,
+    rule: 'is not a valid EKS cluster name',
+    fix: "use 1–100 letters, digits, '-' and '_', starting with a letter or digit",
+  });
+}
+
+/**
+ * A cluster another stack owns, referenced by its literal name and ARN (computed offline). The
+ * values only AWS knows (endpoint, certificate authority, security group) come from the attributes
+ * or, when used without them, from an `aws_eks_cluster` data source read at plan time.
+ */
+class ImportedEksCluster extends Construct implements IEksCluster {
+  public readonly clusterName: string;
+  public readonly clusterNameLiteral: string;
+  public readonly clusterArn: string;
+  public readonly account: string;
+  public readonly region: string;
+  public readonly partition: AwsPartition;
+  public readonly clusterDependencies: readonly ITerraformDependable[] = [];
+
+  private readonly attributes: EksClusterAttributes;
+  private lookup: DataAwsEksCluster | undefined;
+
+  constructor(scope: Construct, id: string, attributes: EksClusterAttributes) {
+    super(scope, id);
+    const issues: ValidationIssue[] = [];
+    if (!CLUSTER_NAME_REGEX.test(attributes.clusterName)) issues.push(clusterNameIssue(this, attributes.clusterName));
+    this.partition = checkResourceLocation(this, attributes, issues);
+    throwIfInvalidAttributes(this, 'EksCluster.fromClusterAttributes', issues);
+    this.attributes = attributes;
+    this.clusterName = attributes.clusterName;
+    this.clusterNameLiteral = attributes.clusterName;
+    this.account = attributes.account;
+    this.region = attributes.region;
+    this.clusterArn = eksClusterArnOf(this, attributes.clusterName);
+  }
+
+  public get endpoint(): string {
+    return this.attributes.endpoint ?? this.describe().endpoint;
+  }
+
+  public get certificateAuthorityData(): string {
+    return this.attributes.certificateAuthorityData ?? this.describe().certificateAuthority.get(0).data;
+  }
+
+  public get clusterSecurityGroupId(): string {
+    return this.attributes.clusterSecurityGroupId ?? this.describe().vpcConfig.get(0).clusterSecurityGroupId;
+  }
+
+  /** The `aws_eks_cluster` data source, created when a value only AWS knows is first used. */
+  private describe(): DataAwsEksCluster {
+    return (this.lookup ??= new DataAwsEksCluster(this, 'Lookup', { name: this.clusterName }));
+  }
+}
 
 /** An EKS cluster with encryption, logging, access entries and managed add-ons. */
-export class EksCluster extends Construct {
+export class EksCluster extends Construct implements IEksCluster {
+  /**
+   * References a cluster another stack owns, by its name, account and region: the ARN is computed
+   * offline, so workload identities and access entries name the literal cluster. No AWS call at
+   * synth; the endpoint, certificate authority and security group come from `attributes` or, when
+   * used without them, from an `aws_eks_cluster` data source read at plan time.
+   * @example EksCluster.fromClusterAttributes(this, 'Cluster', { clusterName: 'company-prod', account: '111111111111', region: 'eu-central-1' })
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attributes: EksClusterAttributes): IEksCluster {
+    return new ImportedEksCluster(scope, id, attributes);
+  }
+
   /** The underlying `aws_eks_cluster` (escape hatch). */
   public readonly resource: EksClusterResource;
   /** The KMS key that envelope-encrypts Kubernetes Secrets. */
@@ -145,10 +308,20 @@ export class EksCluster extends Construct {
   public readonly autoModeNodeRole: AutoModeNodeRole | undefined;
   /** Name of the cluster (a reference: using it orders resources after the cluster). */
   public readonly clusterName: string;
+  /** Name of the cluster as a literal (for ARNs, tag keys and metric dimensions). */
+  public readonly clusterNameLiteral: string;
   /** ARN of the cluster. */
   public readonly clusterArn: string;
+  /** AWS account id of the cluster. */
+  public readonly account: string;
+  /** AWS region of the cluster. */
+  public readonly region: string;
+  /** AWS partition of the region. */
+  public readonly partition: AwsPartition;
   /** URL of the Kubernetes API endpoint. */
   public readonly endpoint: string;
+  /** The cluster resource: what resources naming the cluster by its literal name wait for. */
+  public readonly clusterDependencies: readonly ITerraformDependable[];
   /** Name of the control-plane log group, `/aws/eks/<cluster>/cluster`. */
   public readonly logGroupName: string;
   /** Managed add-ons by name. */
@@ -159,47 +332,64 @@ export class EksCluster extends Construct {
    */
   public readonly clusterSecurityGroupId: string;
 
-  private readonly name: string;
   private readonly subnetIds: readonly string[];
   private readonly nodeGroups: NodeGroup[] = [];
   private readonly apiAccessCidrs = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const where = this.node.path;
     const endpointAccess = props.endpointAccess ?? 'private';
     const publicAccessCidrs = props.publicAccessCidrs ?? [];
     const admins = props.admins ?? [];
-    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(props.clusterName)) {
-      throw new Error(
-        `${where}: 'clusterName' (${JSON.stringify(props.clusterName)}) is not a valid EKS cluster name; use 1–100 letters, digits, '-' and '_', starting with a letter or digit`,
-      );
-    }
+    const compute = props.compute ?? 'node-groups';
+    const issues: ValidationIssue[] = [];
+    if (!CLUSTER_NAME_REGEX.test(props.clusterName)) issues.push(clusterNameIssue(this, props.clusterName));
     if (props.subnetIds.length < 2) {
-      throw new Error(`${where}: 'subnetIds' (${JSON.stringify(props.subnetIds)}) must list at least 2 subnets in different zones; EKS requires two zones`);
+      issues.push(propIssue(this, { field: 'subnetIds', value: props.subnetIds, rule: 'must list at least 2 subnets in different zones, which EKS requires', fix: 'add a subnet in a second zone' }));
     }
     if (endpointAccess === 'public-and-private' && publicAccessCidrs.length === 0) {
-      throw new Error(
-        `${where}: 'publicAccessCidrs' ([]) is empty while 'endpointAccess' is "public-and-private", which EKS would open to 0.0.0.0/0; list the networks allowed to reach the API, or use "private"`,
+      issues.push(
+        propIssue(this, {
+          field: 'publicAccessCidrs',
+          value: publicAccessCidrs,
+          rule: `is empty while 'endpointAccess' is "public-and-private", which EKS would open to 0.0.0.0/0`,
+          fix: 'list the networks allowed to reach the API, or use "private"',
+        }),
       );
     }
-    const open = publicAccessCidrs.find((c) => c.endsWith('/0'));
-    if (open !== undefined) {
-      throw new Error(
-        `${where}: 'publicAccessCidrs' contains ${JSON.stringify(open)}, which opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
-      );
-    }
-    const duplicate = admins.find((a, i) => admins.indexOf(a) < i);
-    if (duplicate !== undefined) {
-      throw new Error(`${where}: 'admins' lists ${JSON.stringify(duplicate)} twice; list each principal once`);
-    }
-    const compute = props.compute ?? 'node-groups';
+    publicAccessCidrs.forEach((cidr, i) => {
+      if (cidr.endsWith('/0')) {
+        issues.push(
+          propIssue(this, {
+            field: `publicAccessCidrs[${i}]`,
+            value: cidr,
+            rule: 'opens the Kubernetes API to the whole internet',
+            fix: 'list specific networks (office, VPN) or use endpointAccess "private"',
+          }),
+        );
+      }
+    });
+    admins.forEach((admin, i) => {
+      if (admins.indexOf(admin) < i) {
+        issues.push(propIssue(this, { field: `admins[${i}]`, value: admin, rule: `repeats admins[${admins.indexOf(admin)}]`, fix: 'list each principal once' }));
+      }
+    });
     if (compute !== 'auto-mode' && props.autoModeNodeRoleName !== undefined) {
-      throw new Error(
-        `${where}: 'autoModeNodeRoleName' (${JSON.stringify(props.autoModeNodeRoleName)}) is set while 'compute' is "${compute}"; remove it or use compute "auto-mode"`,
+      issues.push(
+        propIssue(this, {
+          field: 'autoModeNodeRoleName',
+          value: props.autoModeNodeRoleName,
+          rule: `is set while 'compute' is "${compute}"`,
+          fix: 'remove it or use compute "auto-mode"',
+        }),
       );
     }
-    this.name = props.clusterName;
+    throwIfInvalidProps(this, issues);
+    const where = this.node.path;
+    this.clusterNameLiteral = props.clusterName;
+    this.account = props.account;
+    this.region = props.region;
+    this.partition = partitionOfRegion(props.region);
     this.subnetIds = props.subnetIds;
     this.compute = compute;
     const autoMode = compute === 'auto-mode';
@@ -278,6 +468,7 @@ export class EksCluster extends Construct {
     this.clusterArn = this.resource.arn;
     this.endpoint = this.resource.endpoint;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+    this.clusterDependencies = [this.resource];
 
     for (const arn of admins) {
       this.addAccessEntry(`Admin${sidFrom(arn.split(':').slice(4).join('-'))}`, {
@@ -306,6 +497,11 @@ export class EksCluster extends Construct {
     });
   }
 
+  /** Base64 certificate authority data of the API endpoint (a reference, known after the cluster exists). */
+  public get certificateAuthorityData(): string {
+    return this.resource.certificateAuthority.get(0).data;
+  }
+
   /**
    * Adds a managed node group in the cluster's subnets (compute `node-groups` only); coredns and
    * metrics-server wait for it.
@@ -313,15 +509,20 @@ export class EksCluster extends Construct {
    */
   public addNodeGroup(options: NodeGroupOptions): NodeGroup {
     if (this.compute === 'auto-mode') {
-      throw new Error(
-        `${this.node.path}: addNodeGroup(${JSON.stringify(options.nodeGroupName)}) on a cluster with compute "auto-mode", where EKS Auto Mode provides and scales the nodes; remove the node group or use compute "node-groups"`,
-      );
+      throwIfInvalidArguments(this, 'addNodeGroup', [
+        propIssue(this, {
+          field: 'nodeGroupName',
+          value: options.nodeGroupName,
+          rule: 'is a node group on a cluster with compute "auto-mode", where EKS Auto Mode provides and scales the nodes',
+          fix: 'remove the node group or use compute "node-groups"',
+        }),
+      ]);
     }
     const nodeGroup = new NodeGroup(this, `NodeGroup${sidFrom(options.nodeGroupName)}`, {
       ...options,
-      clusterName: this.clusterName,
+      cluster: this,
       subnetIds: this.subnetIds,
-      roleName: truncateName(`${this.name}-${options.nodeGroupName}-node`, 64),
+      roleName: truncateName(`${this.clusterNameLiteral}-${options.nodeGroupName}-node`, 64),
     });
     this.nodeGroups.push(nodeGroup);
     for (const addonName of ADDONS_NEEDING_NODES) {
@@ -341,29 +542,31 @@ export class EksCluster extends Construct {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
    */
   public allowApiAccessFrom(cidr: string, description: string): VpcSecurityGroupIngressRule {
-    const where = this.node.path;
     const block = parseCidr(cidr);
+    const issue = (problem: { field: string; value: string; rule: string; fix: string }) => propIssue(this, problem);
+    const issues: ValidationIssue[] = [];
     if (!block) {
-      throw new Error(`${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)}, which is not an IPv4 CIDR; write it as a.b.c.d/n`);
-    }
-    if (block.prefixLength === 0) {
-      throw new Error(
-        `${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)}, which opens the Kubernetes API to every address; list the runners' own networks`,
+      issues.push(issue({ field: 'cidr', value: cidr, rule: 'is not an IPv4 CIDR', fix: 'write it as a.b.c.d/n' }));
+    } else if (block.prefixLength === 0) {
+      issues.push(issue({ field: 'cidr', value: cidr, rule: 'opens the Kubernetes API to every address', fix: "list the runners' own networks" }));
+    } else if (!isNetworkAddress(block)) {
+      issues.push(
+        issue({ field: 'cidr', value: cidr, rule: 'is not a network address (host bits are set)', fix: `use ${JSON.stringify(formatCidr(networkOf(block)))}` }),
       );
-    }
-    if (!isNetworkAddress(block)) {
-      throw new Error(
-        `${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)}, which is not a network address (host bits are set); use ${JSON.stringify(formatCidr(networkOf(block)))}`,
-      );
-    }
-    if (this.apiAccessCidrs.has(cidr)) {
-      throw new Error(`${where}: 'allowApiAccessFrom' got ${JSON.stringify(cidr)} twice; allow each network once`);
+    } else if (this.apiAccessCidrs.has(cidr)) {
+      issues.push(issue({ field: 'cidr', value: cidr, rule: 'is already allowed', fix: 'allow each network once' }));
     }
     if (!RULE_DESCRIPTION_REGEX.test(description)) {
-      throw new Error(
-        `${where}: 'allowApiAccessFrom' description (${JSON.stringify(description)}) is not a security group rule description; use 1–255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*`,
+      issues.push(
+        issue({
+          field: 'description',
+          value: description,
+          rule: 'is not a security group rule description',
+          fix: 'use 1–255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*',
+        }),
       );
     }
+    throwIfInvalidArguments(this, 'allowApiAccessFrom', issues);
     this.apiAccessCidrs.add(cidr);
     return new VpcSecurityGroupIngressRule(this, `ApiAccessFrom${cidr.replace(/[./]/g, '-')}`, {
       securityGroupId: this.clusterSecurityGroupId,
@@ -382,7 +585,9 @@ export class EksCluster extends Construct {
   public addAccessEntry(id: string, options: AccessEntryOptions): EksAccessEntry {
     const namespaces = options.namespaces;
     if (namespaces !== undefined && namespaces.length === 0) {
-      throw new Error(`${this.node.path}/${id}: 'namespaces' ([]) is empty; list the namespaces or omit it for cluster scope`);
+      throwIfInvalidArguments(this, `addAccessEntry(${JSON.stringify(id)})`, [
+        propIssue(this, { field: 'namespaces', value: namespaces, rule: 'is empty', fix: 'list the namespaces or omit it for cluster scope' }),
+      ]);
     }
     const entry = new EksAccessEntry(this, `${id}AccessEntry`, {
       clusterName: this.clusterName,

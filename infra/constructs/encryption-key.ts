@@ -5,6 +5,7 @@
  */
 import { KmsAlias, KmsKey } from '../vendor/terraform';
 import { Construct } from 'constructs';
+import { propIssue, throwIfInvalidProps, type ValidationIssue } from '../../config';
 import { accountRootArn } from '../private/arn';
 
 /** Props of {@link EncryptionKey}. */
@@ -57,14 +58,21 @@ export class EncryptionKey extends Construct {
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
+    const issues: ValidationIssue[] = [];
     if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
-      throw new Error(
-        `${this.node.path}: 'deletionWindowInDays' (${deletionWindowInDays}) must be a whole number from 7 to 30; KMS accepts no other waiting period`,
+      issues.push(
+        propIssue(this, {
+          field: 'deletionWindowInDays',
+          value: deletionWindowInDays,
+          rule: 'must be a whole number from 7 to 30, the waiting periods KMS accepts',
+          fix: 'pick a number of days from 7 to 30',
+        }),
       );
     }
     if (props.aliasName.startsWith('alias/')) {
-      throw new Error(`${this.node.path}: 'aliasName' (${JSON.stringify(props.aliasName)}) must not start with "alias/"; drop the prefix, it is added`);
+      issues.push(propIssue(this, { field: 'aliasName', value: props.aliasName, rule: 'must not start with "alias/"', fix: 'drop the prefix, it is added' }));
     }
+    throwIfInvalidProps(this, issues);
     const statements: Record<string, unknown>[] = [
       {
         Sid: 'AccountRootAdministersKey',

@@ -5,7 +5,7 @@
  */
 import { CloudwatchLogGroup, DefaultSecurityGroup, Eip, FlowLog, IamRole, IamRolePolicy, InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Vpc } from '../vendor/terraform';
 import { Construct } from 'constructs';
-import { truncateName } from '../../config';
+import { propIssue, throwIfInvalidProps, truncateName, type ValidationIssue } from '../../config';
 import { policyDocument } from '../policy-statement';
 import { serviceTrustPolicy } from '../private/trust-policy';
 import type { EncryptionKey } from './encryption-key';
@@ -69,18 +69,23 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const zones = props.availabilityZones;
+    const issues: ValidationIssue[] = [];
     if (zones.length < 2) {
-      throw new Error(
-        `${this.node.path}: 'availabilityZones' (${JSON.stringify(zones)}) must list at least 2 zones; EKS needs subnets in two zones`,
-      );
+      issues.push(propIssue(this, { field: 'availabilityZones', value: zones, rule: 'must list at least 2 zones, since EKS needs subnets in two', fix: 'add a second availability zone' }));
     }
     for (const field of ['publicSubnetCidrs', 'privateSubnetCidrs'] as const) {
       if (props[field].length !== zones.length) {
-        throw new Error(
-          `${this.node.path}: '${field}' (${JSON.stringify(props[field])}) has ${props[field].length} entries for ${zones.length} availability zones; give exactly one subnet per zone`,
+        issues.push(
+          propIssue(this, {
+            field,
+            value: props[field],
+            rule: `has ${props[field].length} entries for ${zones.length} availability zones`,
+            fix: 'give exactly one subnet per zone',
+          }),
         );
       }
     }
+    throwIfInvalidProps(this, issues);
     const natLayout = props.natGateways ?? 'one-per-az';
     const retentionInDays = props.flowLogRetentionDays ?? 90;
     const name = props.name;

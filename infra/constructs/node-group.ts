@@ -6,12 +6,13 @@
  * nodes also carries its labels and taints as `node-template` tags on the Auto Scaling group, so
  * the autoscaler knows what a new node would look like when none exists.
  */
-import { AutoscalingGroupTagA as AutoscalingGroupTag, EksNodeGroup, IamRole, IamRolePolicyAttachment, Token } from '../vendor/terraform';
+import { AutoscalingGroupTagA as AutoscalingGroupTag, EksNodeGroup, IamRole, IamRolePolicyAttachment } from '../vendor/terraform';
 import { Construct } from 'constructs';
-import { truncateName } from '../../config';
+import { propIssue, throwIfInvalidProps, truncateName, type ValidationIssue } from '../../config';
 import { sidFrom } from '../policy-statement';
 import { awsManagedPolicyArn } from '../private/arn';
 import { serviceTrustPolicy } from '../private/trust-policy';
+import type { IEksCluster } from './eks-cluster';
 
 /** Capacity purchase option. */
 export type NodeCapacityType = 'ON_DEMAND' | 'SPOT';
@@ -60,8 +61,11 @@ export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CN
 
 /** Props of {@link NodeGroup}. */
 export interface NodeGroupProps {
-  /** Name of the EKS cluster the nodes join (the cluster resource's `name` attribute creates the dependency). */
-  readonly clusterName: string;
+  /**
+   * The EKS cluster the nodes join: one this stack creates (its name is a reference, so the group
+   * waits for it) or one another stack owns (`EksCluster.fromClusterAttributes`).
+   */
+  readonly cluster: IEksCluster;
   /** Node group name (unique in the cluster), e.g. `general`. */
   readonly nodeGroupName: string;
   /** Private subnets the nodes run in. */
@@ -107,7 +111,7 @@ export interface NodeGroupProps {
   readonly taints?: readonly NodeTaint[];
   /**
    * Name of the node IAM role.
-   * @default - "<clusterName>-<nodeGroupName>-node"; required when `clusterName` is a reference
+   * @default - "<cluster name>-<nodeGroupName>-node", cut to 64 characters
    */
   readonly roleName?: string;
 }
@@ -128,56 +132,69 @@ export class NodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
-    const where = this.node.path;
     const amiType = props.amiType ?? 'AL2023_x86_64_STANDARD';
     const maxUnavailablePercent = props.maxUnavailablePercent ?? 33;
+    const issues: ValidationIssue[] = [];
     if (props.instanceTypes.length === 0) {
-      throw new Error(`${where}: 'instanceTypes' ([]) is empty; list at least one instance type like "m6i.large"`);
+      issues.push(propIssue(this, { field: 'instanceTypes', value: [], rule: 'is empty', fix: 'list at least one instance type like "m6i.large"' }));
     }
     if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize) || props.maxSize < 1) {
-      throw new Error(
-        `${where}: 'minSize' (${props.minSize}) <= 'desiredSize' (${props.desiredSize}) <= 'maxSize' (${props.maxSize}) with maxSize >= 1 does not hold; make minSize <= desiredSize <= maxSize`,
+      issues.push(
+        propIssue(this, {
+          field: 'desiredSize',
+          value: props.desiredSize,
+          rule: `with 'minSize' (${props.minSize}) and 'maxSize' (${props.maxSize}) breaks minSize <= desiredSize <= maxSize with maxSize >= 1`,
+          fix: 'make minSize <= desiredSize <= maxSize',
+        }),
       );
     }
     if (!Number.isInteger(maxUnavailablePercent) || maxUnavailablePercent < 1 || maxUnavailablePercent > 100) {
-      throw new Error(`${where}: 'maxUnavailablePercent' (${maxUnavailablePercent}) must be a whole number from 1 to 100; EKS rejects other values`);
+      issues.push(
+        propIssue(this, { field: 'maxUnavailablePercent', value: maxUnavailablePercent, rule: 'must be a whole number from 1 to 100, the range EKS accepts', fix: 'pick a share of nodes from 1 to 100' }),
+      );
     }
     const arm = amiType.includes('ARM_64');
     const mismatched = props.instanceTypes.filter((t) => GRAVITON_TYPE.test(t) !== arm);
     if (mismatched.length > 0) {
-      throw new Error(
-        arm
-          ? `${where}: 'instanceTypes' (${JSON.stringify(mismatched)}) are x86_64 but 'amiType' is "${amiType}"; use Graviton types like "m7g.large" or an x86_64 amiType`
-          : `${where}: 'instanceTypes' (${JSON.stringify(mismatched)}) are ARM (Graviton) but 'amiType' is "${amiType}"; use an ARM_64 amiType or x86_64 instance types`,
+      issues.push(
+        propIssue(
+          this,
+          arm
+            ? { field: 'instanceTypes', value: mismatched, rule: `are x86_64 but 'amiType' is "${amiType}"`, fix: 'use Graviton types like "m7g.large" or an x86_64 amiType' }
+            : { field: 'instanceTypes', value: mismatched, rule: `are ARM (Graviton) but 'amiType' is "${amiType}"`, fix: 'use an ARM_64 amiType or x86_64 instance types' },
+        ),
       );
     }
     if (props.subnetIds.length === 0) {
-      throw new Error(`${where}: 'subnetIds' ([]) is empty; pass the private subnets of the cluster's VPC`);
-    }
-
-    if (props.roleName === undefined && Token.isUnresolved(props.clusterName)) {
-      throw new Error(`${where}: 'roleName' is required when 'clusterName' is a reference to another resource; pass the node role name`);
+      issues.push(propIssue(this, { field: 'subnetIds', value: [], rule: 'is empty', fix: "pass the private subnets of the cluster's VPC" }));
     }
 
     const templateTags = props.minSize === 0 ? nodeTemplateTags(props.labels ?? {}, props.taints ?? []) : {};
-    const longKey = Object.keys(templateTags).find((k) => k.length > MAX_ASG_TAG_KEY_LENGTH);
-    if (longKey !== undefined) {
-      throw new Error(
-        `${where}: the Cluster Autoscaler tag ${JSON.stringify(longKey)} for a node group with minSize 0 is longer than ${MAX_ASG_TAG_KEY_LENGTH} characters, which EC2 Auto Scaling rejects; shorten the label or taint key, or raise minSize above 0`,
+    for (const key of Object.keys(templateTags).filter((k) => k.length > MAX_ASG_TAG_KEY_LENGTH)) {
+      const isLabel = key.startsWith(`${NODE_TEMPLATE_TAG_PREFIX}/label/`);
+      const own = key.slice(`${NODE_TEMPLATE_TAG_PREFIX}/${isLabel ? 'label' : 'taint'}/`.length);
+      issues.push(
+        propIssue(this, {
+          field: isLabel ? `labels.${own}` : `taints[${(props.taints ?? []).findIndex((t) => t.key === own)}].key`,
+          value: own,
+          rule: `makes the Cluster Autoscaler tag ${JSON.stringify(key)} of a node group with minSize 0 longer than ${MAX_ASG_TAG_KEY_LENGTH} characters, which EC2 Auto Scaling rejects`,
+          fix: 'shorten the label or taint key, or raise minSize above 0',
+        }),
       );
     }
+    throwIfInvalidProps(this, issues);
 
     this.nodeGroupName = props.nodeGroupName;
     this.role = new IamRole(this, 'Role', {
-      name: props.roleName ?? truncateName(`${props.clusterName}-${props.nodeGroupName}-node`, 64),
-      description: `Nodes of the ${props.nodeGroupName} node group of EKS cluster ${props.clusterName}`,
+      name: props.roleName ?? truncateName(`${props.cluster.clusterNameLiteral}-${props.nodeGroupName}-node`, 64),
+      description: `Nodes of the ${props.nodeGroupName} node group of EKS cluster ${props.cluster.clusterName}`,
       assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
     });
     const attachments = NODE_MANAGED_POLICIES.map(
       (policy) => new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: awsManagedPolicyArn(policy) }),
     );
     this.resource = new EksNodeGroup(this, 'Resource', {
-      clusterName: props.clusterName,
+      clusterName: props.cluster.clusterName,
       nodeGroupName: props.nodeGroupName,
       nodeRoleArn: this.role.arn,
       subnetIds: [...props.subnetIds],

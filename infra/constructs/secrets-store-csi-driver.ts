@@ -9,7 +9,7 @@
  */
 import { EksAddon } from '../vendor/terraform';
 import { Construct } from 'constructs';
-import type { EksCluster } from './eks-cluster';
+import type { IEksCluster } from './eks-cluster';
 import { NodeGroup } from './node-group';
 
 /** Name of the EKS add-on. */
@@ -25,8 +25,11 @@ export const SECRETS_STORE_CSI_DRIVER_CONFIGURATION: Readonly<Record<string, unk
 
 /** Props of {@link SecretsStoreCsiDriver}. */
 export interface SecretsStoreCsiDriverProps {
-  /** The cluster to install the driver on; its node groups (added before) are waited for. */
-  readonly cluster: EksCluster;
+  /**
+   * The cluster to install the driver on: one this stack creates (its node groups, added before, are
+   * waited for) or one another stack owns (`EksCluster.fromClusterAttributes`).
+   */
+  readonly cluster: IEksCluster;
   /**
    * Add-on version, e.g. `v3.1.3-eksbuild.1`.
    * @default - the default version EKS selects for the cluster's Kubernetes version when the add-on is

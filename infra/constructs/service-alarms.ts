@@ -8,6 +8,8 @@
  */
 import { CloudwatchMetricAlarm } from '../vendor/terraform';
 import { Construct } from 'constructs';
+import { propIssue, throwIfInvalidProps, type ValidationIssue } from '../../config';
+import type { IEksCluster } from './eks-cluster';
 
 /** Namespace of the Container Insights metrics. */
 export const CONTAINER_INSIGHTS_NAMESPACE = 'ContainerInsights';
@@ -37,8 +39,11 @@ const LOAD_BALANCER_NAME_REGEX = /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}
 export interface ServiceAlarmsProps {
   /** Prefix of the alarm names, e.g. `<system>-<env>-<service>`; each alarm appends what it watches. */
   readonly alarmNamePrefix: string;
-  /** EKS cluster name (the `ClusterName` dimension; a literal, as Container Insights reports it). */
-  readonly clusterName: string;
+  /**
+   * The EKS cluster the service runs on, this stack's or another's (`EksCluster.fromClusterAttributes`);
+   * its literal name is the `ClusterName` dimension, as Container Insights reports it.
+   */
+  readonly cluster: IEksCluster;
   /** Kubernetes namespace of the service (the `Namespace` dimension). */
   readonly namespace: string;
   /** Name of the service's Deployment (the `PodName` dimension of Container Insights' workload metrics). */
@@ -85,15 +90,22 @@ export class ServiceAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
-    const where = this.node.path;
+    const issues: ValidationIssue[] = [];
     if (props.loadBalancerName !== undefined && !LOAD_BALANCER_NAME_REGEX.test(props.loadBalancerName)) {
-      throw new Error(
-        `${where}: 'loadBalancerName' (${JSON.stringify(props.loadBalancerName)}) is not an ELB name; use at most 32 letters, digits and '-', not starting or ending with '-' nor starting with "internal-"`,
+      issues.push(
+        propIssue(this, {
+          field: 'loadBalancerName',
+          value: props.loadBalancerName,
+          rule: 'is not an ELB name',
+          fix: `use at most 32 letters, digits and '-', not starting or ending with '-' nor starting with "internal-"`,
+        }),
       );
     }
     if (props.maxReplicas !== undefined && (!Number.isInteger(props.maxReplicas) || props.maxReplicas < 1)) {
-      throw new Error(`${where}: 'maxReplicas' (${props.maxReplicas}) must be a whole number >= 1; pass the HPA's maxReplicas`);
+      issues.push(propIssue(this, { field: 'maxReplicas', value: props.maxReplicas, rule: 'must be a whole number >= 1', fix: "pass the HPA's maxReplicas" }));
     }
+    throwIfInvalidProps(this, issues);
+    const clusterName = props.cluster.clusterNameLiteral;
     const actions = props.actionsTopicArn ? [props.actionsTopicArn] : [];
     const common = {
       alarmActions: actions,
@@ -102,8 +114,8 @@ export class ServiceAlarms extends Construct {
       treatMissingData: 'notBreaching',
       tags: { ...(props.tags ?? {}) },
     };
-    const workload = { ClusterName: props.clusterName, Namespace: props.namespace, PodName: props.workloadName };
-    const subject = `${props.namespace}/${props.workloadName} on ${props.clusterName}`;
+    const workload = { ClusterName: clusterName, Namespace: props.namespace, PodName: props.workloadName };
+    const subject = `${props.namespace}/${props.workloadName} on ${clusterName}`;
 
     this.restarts = new CloudwatchMetricAlarm(this, 'Restarts', {
       ...common,

@@ -6,22 +6,23 @@
  */
 import { EksPodIdentityAssociation, IamRole } from '../vendor/terraform';
 import { Construct } from 'constructs';
-import { secretReadGrants, type AwsSecretReference } from '../../config';
+import { secretReadGrants, throwIfInvalidProps, type AwsSecretReference } from '../../config';
 import type { IPolicyHolder, PolicyStatement } from '../policy-statement';
 import { InlinePolicy } from '../private/inline-policy';
 import { podIdentityTrustPolicy } from '../private/trust-policy';
-import { assertIamRoleName } from '../private/iam-role-name';
+import { iamRoleNameIssues } from '../private/iam-role-name';
+import type { IEksCluster } from './eks-cluster';
 
 /** Props of {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
   /** IAM role name, from `workloadRoleName(system, env, service)`. */
   readonly roleName: string;
-  /** AWS account id of the cluster (pins `aws:SourceAccount`). */
-  readonly account: string;
-  /** Name of the EKS cluster (a reference orders the association after the cluster). */
-  readonly clusterName: string;
-  /** ARN of the EKS cluster (pins `aws:SourceArn` and the `eks-cluster-arn` session tag). */
-  readonly clusterArn: string;
+  /**
+   * The EKS cluster whose pods assume the role: one this stack creates, or one another stack owns
+   * (`EksCluster.fromClusterAttributes`). Its account pins `aws:SourceAccount`, its ARN pins
+   * `aws:SourceArn` and the `eks-cluster-arn` session tag, its name the association.
+   */
+  readonly cluster: IEksCluster;
   /** Kubernetes namespace of the service, from `namespaceName(service)`. */
   readonly namespace: string;
   /** Kubernetes ServiceAccount of the pods, from `serviceAccountName(service)`. */
@@ -48,18 +49,23 @@ export class WorkloadIdentity extends Construct implements IPolicyHolder {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    assertIamRoleName(this.node.path, props.roleName);
+    throwIfInvalidProps(this, iamRoleNameIssues(this, props.roleName));
     this.resource = new IamRole(this, 'Resource', {
       name: props.roleName,
       description: `Pods of ServiceAccount ${props.namespace}/${props.serviceAccount} (EKS Pod Identity)`,
-      assumeRolePolicy: podIdentityTrustPolicy(props),
+      assumeRolePolicy: podIdentityTrustPolicy({
+        account: props.cluster.account,
+        clusterArn: props.cluster.clusterArn,
+        namespace: props.namespace,
+        serviceAccount: props.serviceAccount,
+      }),
       tags: { ...(props.tags ?? {}) },
     });
     this.roleArn = this.resource.arn;
     this.roleName = props.roleName;
     this.policy = new InlinePolicy(this, 'Policy', this.resource.id, 'workload');
     this.association = new EksPodIdentityAssociation(this, 'PodIdentityAssociation', {
-      clusterName: props.clusterName,
+      clusterName: props.cluster.clusterName,
       namespace: props.namespace,
       serviceAccount: props.serviceAccount,
       roleArn: this.roleArn,

@@ -6,7 +6,9 @@
  */
 import { IamRolePolicy, Lazy } from '../vendor/terraform';
 import type { Construct } from 'constructs';
+import { propIssue } from '../../config';
 import { policyDocument, type PolicyStatement } from '../policy-statement';
+import { throwIfInvalidArguments } from './invalid-arguments';
 
 export class InlinePolicy {
   private readonly statements: PolicyStatement[] = [];
@@ -24,9 +26,9 @@ export class InlinePolicy {
     const existing = this.statements.find((s) => s.sid === statement.sid);
     if (existing) {
       if (JSON.stringify(existing) === JSON.stringify(statement)) return;
-      throw new Error(
-        `${this.scope.node.path}: policy statement 'sid' (${JSON.stringify(statement.sid)}) is already used by a different statement; give each statement its own sid`,
-      );
+      throwIfInvalidArguments(this.scope, 'addToPolicy', [
+        propIssue(this.scope, { field: 'sid', value: statement.sid, rule: 'is already used by a different statement', fix: 'give each statement its own sid' }),
+      ]);
     }
     this.statements.push(statement);
     this.resource ??= new IamRolePolicy(this.scope, this.id, {

@@ -32,6 +32,7 @@ export type { IAspect, ITerraformDependable, TerraformProvider } from 'cdktf';
 export { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 export { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 export { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+export { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 export { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 export { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 export { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';

@@ -1,5 +1,6 @@
 import { CLOUDWATCH_AGENT, clusterComponentRoleName, containerInsightsLogGroupName, defineEnvironments, type Definitions } from '../../config';
 import { CLOUDWATCH_AGENT_POLICY, CLOUDWATCH_OBSERVABILITY_ADDON, ClusterObservability } from '../../infra/constructs/cluster-observability';
+import { EksCluster } from '../../infra/constructs/eks-cluster';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { envInputOf, exampleInput, useAutoMode, useNodeGroups } from '../support/synth';
 import { addressAt, policyOf, resourceAt, resourcesOf, synthScope } from '../../testing';
@@ -107,9 +108,7 @@ describe('ClusterObservability in an environment stack', () => {
 describe('ClusterObservability props', () => {
   const props = (logGroupNames: Record<string, string>) => (scope: import('constructs').Construct) =>
     new ClusterObservability(scope, 'Observability', {
-      clusterName: 'c1',
-      clusterArn: 'arn:aws:eks:eu-west-1:444455556666:cluster/c1',
-      account: '444455556666',
+      cluster: EksCluster.fromClusterAttributes(scope, 'Cluster', { clusterName: 'c1', account: '444455556666', region: 'eu-west-1' }),
       roleName: 'c1-cloudwatch-agent',
       agent: CLOUDWATCH_AGENT,
       logGroupNames: logGroupNames as never,

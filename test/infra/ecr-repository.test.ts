@@ -2,6 +2,7 @@ import { ECR_AUTHORIZATION_TOKEN_STATEMENT, EcrRepository, type EcrRepositoryPro
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import type { IPolicyHolder, PolicyStatement } from '../../infra/policy-statement';
 import { emptyStack, onlyResource, resourcesOf, synthScope } from '../../testing';
+import { issueLines, validationErrorOf } from '../support/validation';
 
 const base: EcrRepositoryProps = { repositoryName: 'company-web', account: '333333333333', region: 'ap-east-1' };
 
@@ -133,5 +134,27 @@ describe('EcrRepository', () => {
     expect(() => new EcrRepository(emptyStack(), 'Repository', { ...base, untaggedExpiryDays: 0 })).toThrow(
       `test/Repository: 'untaggedExpiryDays' (0) must be a whole number >= 1; raise it`,
     );
+  });
+
+  test('reports every bad prop in one ValidationError with fields and values', () => {
+    const error = validationErrorOf(
+      () => new EcrRepository(emptyStack(), 'Repository', { ...base, repositoryName: 'Company_Web', keepTaggedImages: 10001, untaggedExpiryDays: 0.5 }),
+    );
+    expect(error.message.split('\n')[0]).toBe('invalid props of EcrRepository test/Repository (3 problems):');
+    expect(error.issues.map((i) => [i.constructPath, i.field, i.value])).toEqual([
+      ['test/Repository', 'repositoryName', 'Company_Web'],
+      ['test/Repository', 'keepTaggedImages', 10001],
+      ['test/Repository', 'untaggedExpiryDays', 0.5],
+    ]);
+  });
+
+  test('fails when allowPull is given anything but IAM role ARNs, naming each', () => {
+    const repository = new EcrRepository(emptyStack(), 'Repository', base);
+    const error = validationErrorOf(() => repository.allowPull(['arn:aws:iam::444455556666:role/ok', 'arn:aws:iam::4444:role/short', 'deploy']));
+    expect(issueLines(error)).toEqual([
+      `test/Repository: 'roleArns[1]' ("arn:aws:iam::4444:role/short") is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>`,
+      `test/Repository: 'roleArns[2]' ("deploy") is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>`,
+    ]);
+    expect(repository.repositoryPolicy).toBeUndefined();
   });
 });

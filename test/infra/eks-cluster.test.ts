@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { CLUSTER_ADDONS, EksCluster, type EksClusterProps } from '../../infra/constructs/eks-cluster';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { emptyStack, onlyResource, policyOf, resourceAt, resourcesOf, synthScope, synthStack } from '../../testing';
+import { validationErrorOf } from '../support/validation';
 
 function props(scope: Construct, overrides: Partial<EksClusterProps> = {}): EksClusterProps {
   return {
@@ -152,7 +153,7 @@ describe('EksCluster', () => {
       const stack = emptyStack();
       const eks = new EksCluster(stack, 'Cluster', props(stack, { compute: 'auto-mode' }));
       expect(() => eks.addNodeGroup(NODES)).toThrow(
-        'test/Cluster: addNodeGroup("general") on a cluster with compute "auto-mode", where EKS Auto Mode provides and scales the nodes; remove the node group or use compute "node-groups"',
+        'test/Cluster: \'nodeGroupName\' ("general") is a node group on a cluster with compute "auto-mode", where EKS Auto Mode provides and scales the nodes; remove the node group or use compute "node-groups"',
       );
     });
 
@@ -176,7 +177,7 @@ describe('EksCluster', () => {
     expect(
       () => new EksCluster(stack, 'Cluster', props(stack, { endpointAccess: 'public-and-private', publicAccessCidrs: ['0.0.0.0/0'] })),
     ).toThrow(
-      `test/Cluster: 'publicAccessCidrs' contains "0.0.0.0/0", which opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
+      `test/Cluster: 'publicAccessCidrs[0]' ("0.0.0.0/0") opens the Kubernetes API to the whole internet; list specific networks (office, VPN) or use endpointAccess "private"`,
     );
   });
 
@@ -190,7 +191,7 @@ describe('EksCluster', () => {
   test('fails when fewer than two subnets are given', () => {
     const stack = emptyStack();
     expect(() => new EksCluster(stack, 'Cluster', props(stack, { subnetIds: ['subnet-a'] }))).toThrow(
-      `test/Cluster: 'subnetIds' (["subnet-a"]) must list at least 2 subnets in different zones; EKS requires two zones`,
+      `test/Cluster: 'subnetIds' (["subnet-a"]) must list at least 2 subnets in different zones, which EKS requires; add a subnet in a second zone`,
     );
   });
 
@@ -198,8 +199,42 @@ describe('EksCluster', () => {
     const stack = emptyStack();
     const arn = 'arn:aws:iam::333333333333:role/platform-admin';
     expect(() => new EksCluster(stack, 'Cluster', props(stack, { admins: [arn, arn] }))).toThrow(
-      `test/Cluster: 'admins' lists "${arn}" twice; list each principal once`,
+      `test/Cluster: 'admins[1]' ("${arn}") repeats admins[0]; list each principal once`,
     );
+  });
+
+  test('reports every bad prop in one ValidationError with fields and values', () => {
+    const stack = emptyStack();
+    const arn = 'arn:aws:iam::333333333333:role/platform-admin';
+    const error = validationErrorOf(
+      () =>
+        new EksCluster(
+          stack,
+          'Cluster',
+          props(stack, { clusterName: '-bad', subnetIds: ['subnet-a'], endpointAccess: 'public-and-private', publicAccessCidrs: ['10.0.0.0/8', '0.0.0.0/0'], admins: [arn, arn] }),
+        ),
+    );
+    expect(error.message.split('\n')[0]).toBe('invalid props of EksCluster test/Cluster (4 problems):');
+    expect(error.issues.map((i) => [i.path, i.field, i.value])).toEqual([
+      ['test/Cluster', 'clusterName', '-bad'],
+      ['test/Cluster', 'subnetIds', ['subnet-a']],
+      ['test/Cluster', 'publicAccessCidrs[1]', '0.0.0.0/0'],
+      ['test/Cluster', 'admins[1]', arn],
+    ]);
+    expect(error.issues.map((i) => i.fix)).toEqual([
+      "use 1–100 letters, digits, '-' and '_', starting with a letter or digit",
+      'add a subnet in a second zone',
+      'list specific networks (office, VPN) or use endpointAccess "private"',
+      'list each principal once',
+    ]);
+  });
+
+  test('reports a bad network and a bad description of allowApiAccessFrom together', () => {
+    const stack = emptyStack();
+    const eks = new EksCluster(stack, 'Cluster', props(stack));
+    const error = validationErrorOf(() => eks.allowApiAccessFrom('10.30.200.1/24', 'runners <vpc>'));
+    expect(error.issues.map((i) => i.field)).toEqual(['cidr', 'description']);
+    expect(eks.node.children.map((c) => c.node.id).filter((id) => id.startsWith('ApiAccessFrom'))).toEqual([]);
   });
 
   test('admits a network to the API on TCP 443 through the cluster security group, with a description', () => {
@@ -234,13 +269,14 @@ describe('EksCluster', () => {
   });
 
   test.each([
-    ['0.0.0.0/0', `'allowApiAccessFrom' got "0.0.0.0/0", which opens the Kubernetes API to every address; list the runners' own networks`],
-    ['10.30.200.1/24', `'allowApiAccessFrom' got "10.30.200.1/24", which is not a network address (host bits are set); use "10.30.200.0/24"`],
-    ['10.30.200.0', `'allowApiAccessFrom' got "10.30.200.0", which is not an IPv4 CIDR; write it as a.b.c.d/n`],
+    ['0.0.0.0/0', `'cidr' ("0.0.0.0/0") opens the Kubernetes API to every address; list the runners' own networks`],
+    ['10.30.200.1/24', `'cidr' ("10.30.200.1/24") is not a network address (host bits are set); use "10.30.200.0/24"`],
+    ['10.30.200.0', `'cidr' ("10.30.200.0") is not an IPv4 CIDR; write it as a.b.c.d/n`],
   ])('fails when API access is allowed from %s', (cidr, message) => {
     const stack = emptyStack();
     const eks = new EksCluster(stack, 'Cluster', props(stack));
-    expect(() => eks.allowApiAccessFrom(cidr, 'runners')).toThrow(`test/Cluster: ${message}`);
+    const error = validationErrorOf(() => eks.allowApiAccessFrom(cidr, 'runners'));
+    expect(error.message).toBe(`invalid arguments of EksCluster.allowApiAccessFrom at test/Cluster (1 problem):\n  - test/Cluster: ${message}`);
   });
 
   test('fails when API access is allowed twice from the same network', () => {
@@ -248,7 +284,7 @@ describe('EksCluster', () => {
     const eks = new EksCluster(stack, 'Cluster', props(stack));
     eks.allowApiAccessFrom('10.30.200.0/24', 'runners');
     expect(() => eks.allowApiAccessFrom('10.30.200.0/24', 'runners')).toThrow(
-      `test/Cluster: 'allowApiAccessFrom' got "10.30.200.0/24" twice; allow each network once`,
+      `test/Cluster: 'cidr' ("10.30.200.0/24") is already allowed; allow each network once`,
     );
   });
 
@@ -256,7 +292,7 @@ describe('EksCluster', () => {
     const stack = emptyStack();
     const eks = new EksCluster(stack, 'Cluster', props(stack));
     expect(() => eks.allowApiAccessFrom('10.30.200.0/24', 'runners <vpc>')).toThrow(
-      `test/Cluster: 'allowApiAccessFrom' description ("runners <vpc>") is not a security group rule description; use 1–255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*`,
+      `test/Cluster: 'description' ("runners <vpc>") is not a security group rule description; use 1–255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*`,
     );
   });
 
@@ -264,7 +300,7 @@ describe('EksCluster', () => {
     const stack = emptyStack();
     const eks = new EksCluster(stack, 'Cluster', props(stack));
     expect(() => eks.addAccessEntry('Team', { principalArn: 'arn:aws:iam::333333333333:role/team', accessPolicy: 'AmazonEKSEditPolicy', namespaces: [] })).toThrow(
-      `test/Cluster/Team: 'namespaces' ([]) is empty; list the namespaces or omit it for cluster scope`,
+      `invalid arguments of EksCluster.addAccessEntry("Team") at test/Cluster (1 problem):\n  - test/Cluster: 'namespaces' ([]) is empty; list the namespaces or omit it for cluster scope`,
     );
   });
 

@@ -1,5 +1,6 @@
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { emptyStack, onlyResource, policyOf, synthScope } from '../../testing';
+import { validationErrorOf } from '../support/validation';
 
 const base = { account: '333333333333', region: 'ap-east-1', aliasName: 'company-prod/logs', description: 'logs' };
 
@@ -39,8 +40,16 @@ describe('EncryptionKey', () => {
 
   test.each([6, 31, 10.5])('fails when deletionWindowInDays is %p', (days) => {
     expect(() => new EncryptionKey(emptyStack(), 'Key', { ...base, deletionWindowInDays: days })).toThrow(
-      `test/Key: 'deletionWindowInDays' (${days}) must be a whole number from 7 to 30; KMS accepts no other waiting period`,
+      `test/Key: 'deletionWindowInDays' (${days}) must be a whole number from 7 to 30, the waiting periods KMS accepts; pick a number of days from 7 to 30`,
     );
+  });
+
+  test('reports a bad deletion window and a prefixed alias in one ValidationError', () => {
+    const error = validationErrorOf(() => new EncryptionKey(emptyStack(), 'Key', { ...base, deletionWindowInDays: 0, aliasName: 'alias/x' }));
+    expect(error.issues.map((i) => [i.path, i.field, i.value])).toEqual([
+      ['test/Key', 'deletionWindowInDays', 0],
+      ['test/Key', 'aliasName', 'alias/x'],
+    ]);
   });
 
   test('fails when the alias name carries the alias/ prefix', () => {

@@ -105,7 +105,7 @@ describe('Network', () => {
   test('fails when fewer than two availability zones are given', () => {
     const stack = emptyStack();
     expect(() => new Network(stack, 'Network', props(stack, { availabilityZones: ['ap-east-1a'] }))).toThrow(
-      `test/Network: 'availabilityZones' (["ap-east-1a"]) must list at least 2 zones; EKS needs subnets in two zones`,
+      `test/Network: 'availabilityZones' (["ap-east-1a"]) must list at least 2 zones, since EKS needs subnets in two; add a second availability zone`,
     );
   });
 

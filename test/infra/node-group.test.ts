@@ -1,19 +1,31 @@
-import { Token } from '../../infra/vendor/terraform';
+import type { Construct } from 'constructs';
+import { EksCluster } from '../../infra/constructs/eks-cluster';
 import { NODE_MANAGED_POLICIES, NODE_TEMPLATE_TAG_PREFIX, NodeGroup, type NodeGroupProps } from '../../infra/constructs/node-group';
 import { emptyStack, onlyResource, policyOf, resourcesOf, synthScope } from '../../testing';
+import { issueLines, validationErrorOf } from '../support/validation';
 
-const base: NodeGroupProps = {
-  clusterName: 'company-prod',
-  nodeGroupName: 'general',
-  subnetIds: ['subnet-a', 'subnet-b'],
-  instanceTypes: ['m6i.large'],
-  minSize: 2,
-  desiredSize: 3,
-  maxSize: 6,
-};
+/** Props of a node group on the cluster `company-prod`, which another stack owns. */
+function props(scope: Construct, overrides: Partial<NodeGroupProps> = {}): NodeGroupProps {
+  return {
+    cluster: EksCluster.fromClusterAttributes(scope, 'Cluster', { clusterName: 'company-prod', account: '111111111111', region: 'eu-west-1' }),
+    nodeGroupName: 'general',
+    subnetIds: ['subnet-a', 'subnet-b'],
+    instanceTypes: ['m6i.large'],
+    minSize: 2,
+    desiredSize: 3,
+    maxSize: 6,
+    ...overrides,
+  };
+}
 
 function nodeGroup(overrides: Partial<NodeGroupProps> = {}) {
-  return synthScope((scope) => new NodeGroup(scope, 'NodeGroup', { ...base, ...overrides }));
+  return synthScope((scope) => new NodeGroup(scope, 'NodeGroup', props(scope, overrides)));
+}
+
+/** Builds a node group in a bare stack (no synth). */
+function build(overrides: Partial<NodeGroupProps>) {
+  const stack = emptyStack();
+  return new NodeGroup(stack, 'NodeGroup', props(stack, overrides));
 }
 
 describe('NodeGroup', () => {
@@ -66,7 +78,7 @@ describe('NodeGroup', () => {
     test('fails when a tag key would exceed what EC2 Auto Scaling accepts', () => {
       const key = `example.com/${'k'.repeat(80)}`;
       expect(() => nodeGroup({ minSize: 0, desiredSize: 0, labels: { [key]: 'v' } })).toThrow(
-        `NodeGroup: the Cluster Autoscaler tag "${NODE_TEMPLATE_TAG_PREFIX}/label/${key}" for a node group with minSize 0 is longer than 128 characters, which EC2 Auto Scaling rejects; shorten the label or taint key, or raise minSize above 0`,
+        `stack/NodeGroup: 'labels.${key}' ("${key}") makes the Cluster Autoscaler tag "${NODE_TEMPLATE_TAG_PREFIX}/label/${key}" of a node group with minSize 0 longer than 128 characters, which EC2 Auto Scaling rejects; shorten the label or taint key, or raise minSize above 0`,
       );
     });
   });
@@ -109,47 +121,59 @@ describe('NodeGroup', () => {
   });
 
   test('fails when the sizes are out of order', () => {
-    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, minSize: 4, desiredSize: 3 })).toThrow(
-      `test/NodeGroup: 'minSize' (4) <= 'desiredSize' (3) <= 'maxSize' (6) with maxSize >= 1 does not hold; make minSize <= desiredSize <= maxSize`,
+    expect(() => build({ minSize: 4, desiredSize: 3 })).toThrow(
+      `test/NodeGroup: 'desiredSize' (3) with 'minSize' (4) and 'maxSize' (6) breaks minSize <= desiredSize <= maxSize with maxSize >= 1; make minSize <= desiredSize <= maxSize`,
     );
   });
 
   test('fails when no instance type is given', () => {
-    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, instanceTypes: [] })).toThrow(
+    expect(() => build({ instanceTypes: [] })).toThrow(
       `test/NodeGroup: 'instanceTypes' ([]) is empty; list at least one instance type like "m6i.large"`,
     );
   });
 
   test('fails when an ARM AMI is combined with x86_64 instance types', () => {
-    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, amiType: 'AL2023_ARM_64_STANDARD' })).toThrow(
+    expect(() => build({ amiType: 'AL2023_ARM_64_STANDARD' })).toThrow(
       `test/NodeGroup: 'instanceTypes' (["m6i.large"]) are x86_64 but 'amiType' is "AL2023_ARM_64_STANDARD"; use Graviton types like "m7g.large" or an x86_64 amiType`,
     );
   });
 
   test('fails when Graviton instance types run an x86_64 AMI', () => {
-    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, instanceTypes: ['t4g.large'] })).toThrow(
+    expect(() => build({ instanceTypes: ['t4g.large'] })).toThrow(
       `test/NodeGroup: 'instanceTypes' (["t4g.large"]) are ARM (Graviton) but 'amiType' is "AL2023_x86_64_STANDARD"; use an ARM_64 amiType or x86_64 instance types`,
     );
   });
 
   test('fails when the update budget is out of range', () => {
-    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, maxUnavailablePercent: 0 })).toThrow(
-      `test/NodeGroup: 'maxUnavailablePercent' (0) must be a whole number from 1 to 100; EKS rejects other values`,
+    expect(() => build({ maxUnavailablePercent: 0 })).toThrow(
+      `test/NodeGroup: 'maxUnavailablePercent' (0) must be a whole number from 1 to 100, the range EKS accepts; pick a share of nodes from 1 to 100`,
     );
   });
 
   test('fails when no subnet is given', () => {
-    expect(() => new NodeGroup(emptyStack(), 'NodeGroup', { ...base, subnetIds: [] })).toThrow(
+    expect(() => build({ subnetIds: [] })).toThrow(
       `test/NodeGroup: 'subnetIds' ([]) is empty; pass the private subnets of the cluster's VPC`,
     );
   });
 });
 
-describe('NodeGroup with a cluster reference', () => {
-  test('fails when clusterName is a reference and no roleName is given', () => {
-    const stack = emptyStack();
-    expect(() => new NodeGroup(stack, 'NodeGroup', { ...base, clusterName: Token.asString({ resolve: () => 'x' }) })).toThrow(
-      `test/NodeGroup: 'roleName' is required when 'clusterName' is a reference to another resource; pass the node role name`,
-    );
+describe('NodeGroup on a cluster', () => {
+  test('names the role after the literal cluster name and joins the cluster by name', () => {
+    const json = nodeGroup();
+    expect(onlyResource(json, 'aws_iam_role').name).toBe('company-prod-general-node');
+    expect(onlyResource(json, 'aws_eks_node_group').cluster_name).toBe('company-prod');
+  });
+
+  test('reports every bad prop in one ValidationError', () => {
+    const error = validationErrorOf(() => build({ instanceTypes: [], subnetIds: [], maxUnavailablePercent: 101, minSize: 5, desiredSize: 2 }));
+    expect(error.message.split('\n')[0]).toBe('invalid props of NodeGroup test/NodeGroup (4 problems):');
+    expect(error.issues.map((i) => [i.field, i.value])).toEqual([
+      ['instanceTypes', []],
+      ['desiredSize', 2],
+      ['maxUnavailablePercent', 101],
+      ['subnetIds', []],
+    ]);
+    expect(issueLines(error)).toContain(`test/NodeGroup: 'subnetIds' ([]) is empty; pass the private subnets of the cluster's VPC`);
+    expect(error.issues.every((i) => i.constructPath === 'test/NodeGroup')).toBe(true);
   });
 });

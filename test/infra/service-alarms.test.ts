@@ -1,8 +1,10 @@
 import { defineEnvironments, loadBalancerName, namespaceName, type Definitions } from '../../config';
+import { EksCluster } from '../../infra/constructs/eks-cluster';
 import { ServiceAlarms, target5xxQuery } from '../../infra/constructs/service-alarms';
 import { exampleInput } from '../support/synth';
 import { resourcesOf, synthScope } from '../../testing';
 import { synthEnvironment } from './tf-json';
+import { validationErrorOf } from '../support/validation';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:444455556666:platform-alarms';
 
@@ -118,7 +120,7 @@ describe('ServiceAlarms props', () => {
         (scope) =>
           new ServiceAlarms(scope, 'Alarms', {
             alarmNamePrefix: 'x',
-            clusterName: 'c',
+            cluster: EksCluster.fromClusterAttributes(scope, 'Cluster', { clusterName: 'c', account: '111111111111', region: 'eu-west-1' }),
             namespace: 'n',
             workloadName: 'w',
             restartThreshold: 3,
@@ -128,5 +130,26 @@ describe('ServiceAlarms props', () => {
     ).toThrow(
       `stack/Alarms: 'loadBalancerName' ("internal-web") is not an ELB name; use at most 32 letters, digits and '-', not starting or ending with '-' nor starting with "internal-"`,
     );
+  });
+
+  test('reports a bad load balancer name and a bad maxReplicas in one ValidationError', () => {
+    const error = validationErrorOf(() =>
+      synthScope(
+        (scope) =>
+          new ServiceAlarms(scope, 'Alarms', {
+            alarmNamePrefix: 'x',
+            cluster: EksCluster.fromClusterAttributes(scope, 'Cluster', { clusterName: 'c', account: '111111111111', region: 'eu-west-1' }),
+            namespace: 'n',
+            workloadName: 'w',
+            restartThreshold: 3,
+            maxReplicas: 0,
+            loadBalancerName: '-web',
+          }),
+      ),
+    );
+    expect(error.issues.map((i) => [i.path, i.field, i.value, i.fix])).toEqual([
+      ['stack/Alarms', 'loadBalancerName', '-web', `use at most 32 letters, digits and '-', not starting or ending with '-' nor starting with "internal-"`],
+      ['stack/Alarms', 'maxReplicas', 0, "pass the HPA's maxReplicas"],
+    ]);
   });
 });

@@ -180,7 +180,7 @@ export function webServicePropIssues(construct: IConstruct, props: WebServicePro
     const at = `secretEnv.${name}`;
     const forms = [source.kubernetesSecret && 'kubernetesSecret', source.awsSecret && 'awsSecret'].filter(Boolean);
     if (forms.length !== 1) {
-      add(at, source, forms.length === 0 ? 'names no source' : "sets both 'kubernetesSecret' and 'awsSecret'", 'give exactly one of kubernetesSecret { name, key } or awsSecret { kind, arn, jsonKey? }');
+      add(at, Object.keys(source ?? {}), forms.length === 0 ? 'names no source' : 'names two sources', 'give exactly one of kubernetesSecret { name, key } or awsSecret { kind, arn, jsonKey? }');
       continue;
     }
     if (source.kubernetesSecret) {

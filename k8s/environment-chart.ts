@@ -3,6 +3,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ValidationError, environmentLabels, namespaceName, type Definitions, type EnvironmentDefinition } from '../config';
 import { autoModeNetworkPolicyConfig } from './auto-mode-network-policy';
+import { clusterAutoscalerProps } from './cluster-autoscaler-props';
 import { clusterCapacityIssues } from './cluster-capacity';
 import { AutoModeIngressClass } from './constructs/auto-mode-ingress-class';
 import { ClusterAutoscaler } from './constructs/cluster-autoscaler';
@@ -50,7 +51,7 @@ export class EnvironmentChart extends Chart {
 
     const labels = environmentLabels(definitions.system, environment);
     if (environment.cluster.compute === 'node-groups') {
-      this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { system: definitions.system, environment, labels });
+      this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', clusterAutoscalerProps({ system: definitions.system, environment, labels }));
     } else {
       autoModeNetworkPolicyConfig(this, { labels });
       const classes: Partial<Record<AlbScheme, AutoModeIngressClass>> = {};

@@ -22,6 +22,7 @@ export {
   CLUSTER_AUTOSCALER_PORT,
   CLUSTER_AUTOSCALER_RESOURCES,
 } from './constructs/cluster-autoscaler';
+export { clusterAutoscalerProps, type ClusterAutoscalerPropsOptions } from './cluster-autoscaler-props';
 export { CLUSTER_AUTOSCALER_RELEASES, CLUSTER_AUTOSCALER_IMAGE_REPOSITORY, clusterAutoscalerImage } from './cluster-autoscaler-versions';
 export { AutoModeIngressClass, type AutoModeIngressClassProps } from './constructs/auto-mode-ingress-class';
 export {

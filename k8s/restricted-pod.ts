@@ -84,14 +84,24 @@ export interface HttpHealthChecks {
   /** Path of the liveness probe. */
   readonly livenessPath: string;
   /**
-   * Path of the startup probe; undefined for no startup probe.
+   * Path of the startup probe.
+   * @default - no startup probe
    */
   readonly startupPath?: string;
-  /** @default READINESS_PROBE_TIMING */
+  /**
+   * Timing of the readiness probe, over {@link READINESS_PROBE_TIMING}.
+   * @default READINESS_PROBE_TIMING
+   */
   readonly readinessTiming?: ProbeTiming;
-  /** @default LIVENESS_PROBE_TIMING */
+  /**
+   * Timing of the liveness probe, over {@link LIVENESS_PROBE_TIMING}.
+   * @default LIVENESS_PROBE_TIMING
+   */
   readonly livenessTiming?: ProbeTiming;
-  /** @default STARTUP_PROBE_TIMING */
+  /**
+   * Timing of the startup probe, over {@link STARTUP_PROBE_TIMING}.
+   * @default STARTUP_PROBE_TIMING
+   */
   readonly startupTiming?: ProbeTiming;
 }
 
@@ -99,9 +109,15 @@ export interface HttpHealthChecks {
 export interface RestrictedInitContainer {
   /** Container name, not the main container's. */
   readonly name: string;
-  /** @default - the image's ENTRYPOINT */
+  /**
+   * Executable and arguments.
+   * @default - the image's ENTRYPOINT
+   */
   readonly command?: readonly string[];
-  /** @default - the image's CMD */
+  /**
+   * Arguments.
+   * @default - the image's CMD
+   */
   readonly args?: readonly string[];
   /** Its variables, in order. */
   readonly env: readonly EnvVar[];

@@ -131,9 +131,13 @@ function restrictedPodProps(props: RestrictedPodTemplateProps): RestrictedPodPro
       livenessPath: svc.health.livenessPath,
       startupPath: svc.health.startupProbe ? (svc.health.startupPath ?? svc.health.readinessPath) : undefined,
     },
-    preStopSleepSeconds: (props.preStop ?? true) ? svc.preStopSleepSeconds : 0,
-    preStopHandler: svc.preStopHandler,
+    ...preStopPause(props),
   };
+}
+
+/** The preStop pause of a service's pods: its `preStopSleepSeconds` (0 with `preStop: false`) and handler. */
+function preStopPause(props: RestrictedPodTemplateProps): Pick<RestrictedPodProps, 'preStopSleepSeconds' | 'preStopHandler'> {
+  return { preStopSleepSeconds: (props.preStop ?? true) ? props.service.preStopSleepSeconds : 0, preStopHandler: props.service.preStopHandler };
 }
 
 /**
@@ -142,5 +146,5 @@ function restrictedPodProps(props: RestrictedPodTemplateProps): RestrictedPodPro
  * when there is nothing to add. Usage: `deployment.addJsonPatch(...restrictedPodTemplatePatches(props))`.
  */
 export function restrictedPodTemplatePatches(props: RestrictedPodTemplateProps, options: PodTemplatePatchOptions = {}): JsonPatch[] {
-  return restrictedPodPatches({ preStopSleepSeconds: (props.preStop ?? true) ? props.service.preStopSleepSeconds : 0, preStopHandler: props.service.preStopHandler }, options);
+  return restrictedPodPatches(preStopPause(props), options);
 }

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { IPV4_CIDR_REGEX } from '../../config/cidr';
 import { CLUSTER_AUTOSCALER, CLUSTER_COMPONENT_LABEL, SERVICE_ACCOUNT_ROLE_ANNOTATION } from '../../config/naming';
 import { CPU_QUANTITY_REGEX, MEMORY_QUANTITY_REGEX, cpuMillicores } from '../../config/quantity';
-import { REGION_REGEX } from '../../config/schema';
+import { IAM_ROLE_ARN_REGEX, REGION_REGEX } from '../../config/schema';
 import { propIssue, throwIfInvalidProps, type ValidationIssue } from '../../config/validation-error';
 import { CLUSTER_AUTOSCALER_RELEASES, clusterAutoscalerImage } from '../cluster-autoscaler-versions';
 import { baseEgressRules } from '../egress-rules';
@@ -340,8 +340,6 @@ export class ClusterAutoscaler extends Construct {
 
 /** An EKS cluster name. */
 const CLUSTER_NAME_REGEX = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-/** An IAM role ARN. */
-const IAM_ROLE_ARN_REGEX = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /** Every problem of a {@link ClusterAutoscaler}'s props. */
 function clusterAutoscalerPropIssues(construct: Construct, props: ClusterAutoscalerProps): ValidationIssue[] {

@@ -6,7 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { awsSecretsObjectName } from '../../config/secret-references';
-import { SERVICE_ACCOUNT_ROLE_ANNOTATION } from '../../config/naming';
+import { SERVICE_ACCOUNT_ROLE_ANNOTATION, isMetricsPort } from '../../config/naming';
 import { throwIfInvalidProps } from '../../config/validation-error';
 import {
   IntOrString,
@@ -326,11 +326,6 @@ export interface WebServiceProps {
    * @default 5
    */
   readonly revisionHistoryLimit?: number;
-}
-
-/** Whether a port serves metrics: its `metrics` flag, else whether it is named `metrics`. */
-function isMetricsPort(port: WebServicePort): boolean {
-  return port.metrics ?? port.name === 'metrics';
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   ENV_VAR_REGEX,
   HOSTNAME_REGEX,
   HTTP_PATH_REGEX,
+  IAM_ROLE_ARN_REGEX,
   IMAGE_DIGEST_REGEX,
   IMAGE_TAG_REGEX,
   LABEL_KEY_REGEX,
@@ -31,8 +32,6 @@ import type { WebServiceProps } from '../constructs/web-service';
 import { WEB_SERVICE_DEFAULTS } from '../web-service-defaults';
 import { INSTANCE_LABEL, NAME_LABEL, VERSION_LABEL } from '../workload-labels';
 
-/** An IAM role ARN. */
-const IAM_ROLE_ARN_REGEX = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** An IngressClass name (DNS-1123 subdomain). */
 const DNS_SUBDOMAIN_REGEX = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** An ELB name: 1–32 letters, digits and hyphens, alphanumeric at both ends, not starting with "internal-". */

@@ -26,6 +26,8 @@ export const ENV_VAR_REGEX = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const BUCKET_REGEX = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 /** An IAM principal ARN (role or user) allowed as cluster administrator. */
 export const IAM_PRINCIPAL_ARN_REGEX = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+/** An IAM role ARN (a workload's or a cluster component's role). */
+export const IAM_ROLE_ARN_REGEX = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** An ACM certificate ARN. */
 export const CERTIFICATE_ARN_REGEX = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** An IANA service name, used for named container ports (at most 15 characters). */

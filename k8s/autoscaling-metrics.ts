@@ -1,8 +1,15 @@
 /**
  * The metrics of a service's HorizontalPodAutoscaler (autoscaling/v2): CPU utilisation always,
- * memory utilisation when the definition sets a target. Shared by every workload kind.
+ * memory utilisation when a target is set. Shared by every workload kind.
  */
-import type { ServiceDefinition } from '../config';
+
+/** The utilisation targets of an HPA, in percent of the containers' requests. */
+export interface UtilizationTargets {
+  /** Average CPU utilisation to aim for. */
+  readonly targetCpuUtilizationPercent: number;
+  /** Average memory utilisation to aim for; undefined: memory is no metric. */
+  readonly targetMemoryUtilizationPercent?: number;
+}
 
 /** One `Resource` metric of an autoscaling/v2 HPA. */
 export interface UtilizationMetric {
@@ -13,7 +20,7 @@ export interface UtilizationMetric {
 }
 
 /** CPU (and, when set, memory) utilisation metrics of `autoscaling`, in that order. */
-export function utilizationMetrics(autoscaling: NonNullable<ServiceDefinition['autoscaling']>): UtilizationMetric[] {
+export function utilizationMetrics(autoscaling: UtilizationTargets): UtilizationMetric[] {
   const metric = (name: string, averageUtilization: number): UtilizationMetric => ({
     type: 'Resource',
     resource: { name, target: { type: 'Utilization', averageUtilization } },

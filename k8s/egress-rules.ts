@@ -41,10 +41,28 @@ export function baseEgressRules(): NetworkPolicyEgressRule[] {
   ];
 }
 
-/** One egress rule per entry of the service's `egress`: its CIDR on its protocol and ports, in definition order. */
-export function serviceEgressRules(service: ServiceDefinition): NetworkPolicyEgressRule[] {
-  return service.egress.map((rule) => ({
+/** A destination a workload's pods may reach besides DNS. */
+export interface EgressDestination {
+  /** Destination network, an IPv4 CIDR such as `10.20.0.0/16`. */
+  readonly cidr: string;
+  /** Destination ports (1–65535), at least one. */
+  readonly ports: readonly number[];
+  /**
+   * Transport protocol.
+   * @default "TCP"
+   */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** One egress rule per destination: its CIDR on its protocol and ports, in order. */
+export function egressRules(destinations: readonly EgressDestination[]): NetworkPolicyEgressRule[] {
+  return destinations.map((rule) => ({
     to: [{ ipBlock: { cidr: rule.cidr } }],
-    ports: rule.ports.map((port) => ({ protocol: rule.protocol, port: IntOrString.fromNumber(port) })),
+    ports: rule.ports.map((port) => ({ protocol: rule.protocol ?? 'TCP', port: IntOrString.fromNumber(port) })),
   }));
+}
+
+/** One egress rule per entry of the service's `egress` ({@link egressRules}), in definition order. */
+export function serviceEgressRules(service: Pick<ServiceDefinition, 'egress'>): NetworkPolicyEgressRule[] {
+  return egressRules(service.egress);
 }

@@ -3,11 +3,13 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ValidationError, environmentLabels, namespaceName, type Definitions, type EnvironmentDefinition } from '../config';
 import { autoModeNetworkPolicyConfig } from './auto-mode-network-policy';
+import { clusterAutoscalerProps } from './cluster-autoscaler-props';
 import { clusterCapacityIssues } from './cluster-capacity';
 import { AutoModeIngressClass } from './constructs/auto-mode-ingress-class';
 import { ClusterAutoscaler } from './constructs/cluster-autoscaler';
 import { WebService } from './constructs/web-service';
 import { ingressClassName, type AlbScheme } from './ingress-class';
+import { webServiceProps } from './web-service-props';
 
 /** Props of {@link EnvironmentChart}. */
 export interface EnvironmentChartProps {
@@ -29,8 +31,8 @@ export interface EnvironmentChartProps {
  * The Kubernetes objects of one environment. First what the cluster needs for its compute mode:
  * with "node-groups" the {@link ClusterAutoscaler}; with "auto-mode" the network policy switch
  * ({@link autoModeNetworkPolicyConfig}) and an {@link AutoModeIngressClass} per ALB scheme the
- * services' Ingresses use. Then a {@link WebService} per service, in definition order, each starting
- * with its Namespace. Every object carries the environment labels the pipeline prunes by.
+ * services' Ingresses use. Then a {@link WebService} per service ({@link webServiceProps}), in
+ * definition order, each starting with its Namespace. Every object carries the environment labels the pipeline prunes by.
  * @throws ValidationError when the services do not fit in the cluster at maximum scale.
  */
 export class EnvironmentChart extends Chart {
@@ -49,7 +51,7 @@ export class EnvironmentChart extends Chart {
 
     const labels = environmentLabels(definitions.system, environment);
     if (environment.cluster.compute === 'node-groups') {
-      this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { system: definitions.system, environment, labels });
+      this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', clusterAutoscalerProps({ system: definitions.system, environment, labels }));
     } else {
       autoModeNetworkPolicyConfig(this, { labels });
       const classes: Partial<Record<AlbScheme, AutoModeIngressClass>> = {};
@@ -65,14 +67,18 @@ export class EnvironmentChart extends Chart {
     const services: Record<string, WebService> = {};
     for (const service of environment.services) {
       const namespace = namespaceName(service);
-      services[service.name] = new WebService(this, service.name, {
-        system: definitions.system,
-        environment,
-        service,
-        imageTag: props.imageTag,
-        imageDigest: props.imageDigests?.[service.name],
-        createNamespace: !namespaces.has(namespace),
-      });
+      services[service.name] = new WebService(
+        this,
+        service.name,
+        webServiceProps({
+          system: definitions.system,
+          environment,
+          service,
+          imageTag: props.imageTag,
+          imageDigest: props.imageDigests?.[service.name],
+          createNamespace: !namespaces.has(namespace),
+        }),
+      );
       namespaces.add(namespace);
     }
     this.services = services;

@@ -1,6 +1,18 @@
 /** Public API of the Kubernetes layer. */
 export { EnvironmentChart, type EnvironmentChartProps } from './environment-chart';
-export { WebService, type WebServiceProps, IAM_ROLE_ARN_ANNOTATION, LOAD_BALANCER_NAME_ANNOTATION } from './constructs/web-service';
+export {
+  WebService,
+  type WebServiceProps,
+  type WebServicePort,
+  type WebServiceHealth,
+  type WebServiceAutoscaling,
+  type WebServiceInitContainer,
+  type WebServiceIngress,
+  IAM_ROLE_ARN_ANNOTATION,
+  LOAD_BALANCER_NAME_ANNOTATION,
+} from './constructs/web-service';
+export { WEB_SERVICE_DEFAULTS } from './web-service-defaults';
+export { webServiceProps, type WebServicePropsOptions } from './web-service-props';
 export {
   ClusterAutoscaler,
   type ClusterAutoscalerProps,
@@ -10,6 +22,7 @@ export {
   CLUSTER_AUTOSCALER_PORT,
   CLUSTER_AUTOSCALER_RESOURCES,
 } from './constructs/cluster-autoscaler';
+export { clusterAutoscalerProps, type ClusterAutoscalerPropsOptions } from './cluster-autoscaler-props';
 export { CLUSTER_AUTOSCALER_RELEASES, CLUSTER_AUTOSCALER_IMAGE_REPOSITORY, clusterAutoscalerImage } from './cluster-autoscaler-versions';
 export { AutoModeIngressClass, type AutoModeIngressClassProps } from './constructs/auto-mode-ingress-class';
 export {
@@ -25,7 +38,7 @@ export {
 } from './auto-mode-network-policy';
 export { CLUSTER_OBJECTS_FILE, SYSTEM_NAMESPACES, isClusterOutput, isClusterScoped } from './object-scope';
 export { NamespaceBaseline, type NamespaceBaselineProps, podSecurityLabels, DEFAULT_DENY_POLICY_NAME } from './namespace-baseline';
-export { baseEgressRules, dnsEgressRule, serviceEgressRules, POD_IDENTITY_AGENT_CIDR } from './egress-rules';
+export { baseEgressRules, dnsEgressRule, egressRules, serviceEgressRules, POD_IDENTITY_AGENT_CIDR, type EgressDestination } from './egress-rules';
 export { SmokeTestNetworkPolicies, type SmokeTestNetworkPoliciesProps, smokeTestPodSelector } from './smoke-test-network-policies';
 export { podDisruptionBudget, type PodDisruptionBudgetProps } from './pod-disruption-budget';
 export { resolveImageTag, type ResolveImageTagOptions } from './image-tag';
@@ -41,6 +54,20 @@ export {
   UNPRIVILEGED_PORT_START_SYSCTL,
   DEFAULT_UNPRIVILEGED_PORT_START,
 } from './pod-template';
+export {
+  restrictedPod,
+  restrictedPodPatches,
+  plainEnvVars,
+  type RestrictedPodProps,
+  type RestrictedInitContainer,
+  type HttpHealthChecks,
+  type ProbeTiming,
+  type ContainerResources,
+  type ContainerResourceAmounts,
+  STARTUP_PROBE_TIMING,
+  READINESS_PROBE_TIMING,
+  LIVENESS_PROBE_TIMING,
+} from './restricted-pod';
 export * from './kube-api';
 export {
   clusterCapacityIssues,
@@ -68,11 +95,18 @@ export {
   INSTANCE_LABEL,
   VERSION_LABEL,
 } from './workload-labels';
-export { utilizationMetrics, type UtilizationMetric } from './autoscaling-metrics';
+export { utilizationMetrics, type UtilizationMetric, type UtilizationTargets } from './autoscaling-metrics';
 export {
   secretProviderClassManifest,
+  awsSecretProviderClass,
   awsSecretsPodParts,
+  awsSecretsVolume,
+  awsSecretReferencesOf,
+  secretEnvSources,
   secretEnvVars,
+  secretEnvVarsOf,
+  type AwsSecretProviderClassProps,
+  type SecretEnvSource,
   ascpObjects,
   jmesPathOfKey,
   SECRET_PROVIDER_CLASS_API_VERSION,

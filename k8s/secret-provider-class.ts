@@ -12,8 +12,10 @@ import {
   awsSecretReferences,
   awsSecretsObjectName,
   namespaceName,
+  type AwsSecretKind,
   type AwsSecretReference,
   type EnvironmentDefinition,
+  type SecretScope,
   type ServiceDefinition,
 } from '../config';
 import type { EnvVar, Volume, VolumeMount } from './kube-api';
@@ -76,40 +78,107 @@ export interface SecretProviderClassManifest {
 }
 
 /**
- * The SecretProviderClass of a service (`<service>-aws-secrets` in its namespace), or undefined when
- * it reads nothing from AWS: provider `aws`, the environment's region, EKS Pod Identity
- * (`usePodIdentity: "true"`, the workload role), the objects, and one synced Opaque Secret of the
- * same name whose keys are the variable names.
+ * Where one secret environment variable's value comes from: exactly one of a Kubernetes Secret or an
+ * AWS secret (Secrets Manager secret or SSM parameter, delivered by the Secrets Store CSI Driver).
  */
-export function secretProviderClassManifest(
-  environment: EnvironmentDefinition,
-  service: ServiceDefinition,
-  labels: Readonly<Record<string, string>> = {},
-): SecretProviderClassManifest | undefined {
-  const refs = awsSecretReferences(environment, service);
+export interface SecretEnvSource {
+  /** A key of a Kubernetes Secret in the workload's namespace, created by something else. */
+  readonly kubernetesSecret?: { readonly name: string; readonly key: string };
+  /**
+   * A Secrets Manager secret or an SSM Parameter Store parameter by its full ARN; `jsonKey` selects a
+   * top-level key of a JSON secret. The workload's IAM role must be allowed to read it.
+   */
+  readonly awsSecret?: { readonly kind: AwsSecretKind; readonly arn: string; readonly jsonKey?: string };
+}
+
+/**
+ * The `secretEnv` of a service definition as {@link SecretEnvSource}s, in definition order: SSM
+ * parameters given by name get the environment's region and account.
+ */
+export function secretEnvSources(environment: SecretScope, service: Pick<ServiceDefinition, 'secretEnv'>): Record<string, SecretEnvSource> {
+  const aws = new Map(awsSecretReferences(environment, service).map((ref) => [ref.variable, ref]));
+  const sources: Record<string, SecretEnvSource> = {};
+  for (const [variable, ref] of Object.entries(service.secretEnv)) {
+    const awsRef = aws.get(variable);
+    if (ref.secretName !== undefined && ref.key !== undefined) sources[variable] = { kubernetesSecret: { name: ref.secretName, key: ref.key } };
+    else if (awsRef) sources[variable] = { awsSecret: { kind: awsRef.kind, arn: awsRef.arn, ...(awsRef.jsonKey !== undefined ? { jsonKey: awsRef.jsonKey } : {}) } };
+  }
+  return sources;
+}
+
+/** The AWS references among `secretEnv`, in its order. */
+export function awsSecretReferencesOf(secretEnv: Readonly<Record<string, SecretEnvSource>>): AwsSecretReference[] {
+  return Object.entries(secretEnv).flatMap(([variable, source]) =>
+    source.awsSecret
+      ? [{ variable, kind: source.awsSecret.kind, arn: source.awsSecret.arn, ...(source.awsSecret.jsonKey !== undefined ? { jsonKey: source.awsSecret.jsonKey } : {}) }]
+      : [],
+  );
+}
+
+/** Props of {@link awsSecretProviderClass}. */
+export interface AwsSecretProviderClassProps {
+  /** Name of the SecretProviderClass and of the Secret it syncs (`<workload>-aws-secrets`). */
+  readonly name: string;
+  /** Namespace of both, the workload's. */
+  readonly namespaceName: string;
+  /** AWS region ASCP reads the secrets in. */
+  readonly region: string;
+  /** The variables read from AWS, in order. */
+  readonly references: readonly AwsSecretReference[];
+  /**
+   * Labels of the SecretProviderClass.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A SecretProviderClass, or undefined without references: provider `aws`, the region, EKS Pod
+ * Identity (`usePodIdentity: "true"`, the workload role), the objects ({@link ascpObjects}), and one
+ * synced Opaque Secret of the same name whose keys are the variable names.
+ */
+export function awsSecretProviderClass(props: AwsSecretProviderClassProps): SecretProviderClassManifest | undefined {
+  const refs = props.references;
   if (refs.length === 0) return undefined;
   const objects = ascpObjects(refs);
-  const name = awsSecretsObjectName(service);
   return {
     apiVersion: SECRET_PROVIDER_CLASS_API_VERSION,
     kind: 'SecretProviderClass',
-    metadata: { name, namespace: namespaceName(service), labels: { ...labels } },
+    metadata: { name: props.name, namespace: props.namespaceName, labels: { ...props.labels } },
     spec: {
       provider: 'aws',
       parameters: {
-        region: environment.region,
+        region: props.region,
         usePodIdentity: 'true',
         objects: stringify(objects, { lineWidth: 0 }),
       },
       secretObjects: [
         {
-          secretName: name,
+          secretName: props.name,
           type: 'Opaque',
           data: refs.map((ref) => ({ objectName: fileOf(ref, objects), key: ref.variable })),
         },
       ],
     },
   };
+}
+
+/**
+ * The SecretProviderClass of a service (`<service>-aws-secrets` in its namespace), or undefined when
+ * it reads nothing from AWS: {@link awsSecretProviderClass} with the environment's region.
+ */
+export function secretProviderClassManifest(
+  environment: EnvironmentDefinition,
+  service: ServiceDefinition,
+  labels: Readonly<Record<string, string>> = {},
+): SecretProviderClassManifest | undefined {
+  return awsSecretProviderClass({
+    name: awsSecretsObjectName(service),
+    namespaceName: namespaceName(service),
+    region: environment.region,
+    references: awsSecretReferences(environment, service),
+    labels,
+  });
 }
 
 /** The pod volume and container mount of a service's AWS secrets; empty when there are none. */
@@ -119,35 +188,50 @@ export interface AwsSecretsPodParts {
 }
 
 /**
- * What the pod needs for its AWS secrets: the CSI volume (read-only, the service's
- * SecretProviderClass) and its read-only mount at {@link AWS_SECRETS_MOUNT_PATH}. The mount is what
- * makes the driver fetch and sync, so it stays even though the variables read the synced Secret
- * ({@link secretEnvVars}).
+ * What the pod needs for the AWS secrets of the SecretProviderClass `secretProviderClassName`: the
+ * CSI volume (read-only) and its read-only mount at {@link AWS_SECRETS_MOUNT_PATH}. The mount is what
+ * makes the driver fetch and sync, so it stays even though the variables read the synced Secret.
  */
-export function awsSecretsPodParts(environment: EnvironmentDefinition, service: ServiceDefinition): AwsSecretsPodParts {
-  const refs = awsSecretReferences(environment, service);
-  if (refs.length === 0) return { volumes: [], volumeMounts: [] };
-  const name = awsSecretsObjectName(service);
+export function awsSecretsVolume(secretProviderClassName: string): AwsSecretsPodParts {
   return {
-    volumes: [{ name: AWS_SECRETS_VOLUME_NAME, csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: name } } }],
+    volumes: [{ name: AWS_SECRETS_VOLUME_NAME, csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: secretProviderClassName } } }],
     volumeMounts: [{ name: AWS_SECRETS_VOLUME_NAME, mountPath: AWS_SECRETS_MOUNT_PATH, readOnly: true }],
   };
 }
 
 /**
- * The `secretEnv` variables in definition order, each a `secretKeyRef`: a Kubernetes Secret reference
- * to its own Secret and key, an AWS reference to the Secret the CSI driver syncs
- * (`<service>-aws-secrets`, key = the variable).
+ * What the pod needs for a service's AWS secrets ({@link awsSecretsVolume}); empty when it reads none.
  */
-export function secretEnvVars(service: ServiceDefinition): EnvVar[] {
-  const synced = awsSecretsObjectName(service);
-  return Object.entries(service.secretEnv).map(([name, ref]) => ({
+export function awsSecretsPodParts(environment: EnvironmentDefinition, service: ServiceDefinition): AwsSecretsPodParts {
+  const refs = awsSecretReferences(environment, service);
+  if (refs.length === 0) return { volumes: [], volumeMounts: [] };
+  return awsSecretsVolume(awsSecretsObjectName(service));
+}
+
+/**
+ * Secret variables in `secretEnv` order, each a `secretKeyRef`: a Kubernetes Secret source to its own
+ * Secret and key, an AWS source to the Secret the CSI driver syncs (`syncedSecretName`, key = the
+ * variable).
+ */
+export function secretEnvVarsOf(secretEnv: Readonly<Record<string, SecretEnvSource>>, syncedSecretName: string): EnvVar[] {
+  return Object.entries(secretEnv).map(([name, source]) => ({
     name,
     valueFrom: {
-      secretKeyRef:
-        ref.secretName !== undefined && ref.key !== undefined
-          ? { name: ref.secretName, key: ref.key, optional: false }
-          : { name: synced, key: name, optional: false },
+      secretKeyRef: source.kubernetesSecret
+        ? { name: source.kubernetesSecret.name, key: source.kubernetesSecret.key, optional: false }
+        : { name: syncedSecretName, key: name, optional: false },
     },
   }));
+}
+
+/**
+ * The `secretEnv` variables of a service in definition order ({@link secretEnvVarsOf}; the synced
+ * Secret is `<service>-aws-secrets`).
+ */
+export function secretEnvVars(service: ServiceDefinition): EnvVar[] {
+  const sources = Object.entries(service.secretEnv).map(([name, ref]): [string, SecretEnvSource] => [
+    name,
+    ref.secretName !== undefined && ref.key !== undefined ? { kubernetesSecret: { name: ref.secretName, key: ref.key } } : {},
+  ]);
+  return secretEnvVarsOf(Object.fromEntries(sources), awsSecretsObjectName(service));
 }

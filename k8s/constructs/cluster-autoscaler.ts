@@ -10,16 +10,12 @@
  */
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  CLUSTER_AUTOSCALER,
-  CLUSTER_COMPONENT_LABEL,
-  clusterComponentRoleArn,
-  clusterName,
-  SERVICE_ACCOUNT_ROLE_ANNOTATION,
-  type EnvironmentDefinition,
-  type SystemDefinition,
-} from '../../config';
-import { clusterAutoscalerImage } from '../cluster-autoscaler-versions';
+import { IPV4_CIDR_REGEX } from '../../config/cidr';
+import { CLUSTER_AUTOSCALER, CLUSTER_COMPONENT_LABEL, SERVICE_ACCOUNT_ROLE_ANNOTATION } from '../../config/naming';
+import { CPU_QUANTITY_REGEX, MEMORY_QUANTITY_REGEX, cpuMillicores } from '../../config/quantity';
+import { IAM_ROLE_ARN_REGEX, REGION_REGEX } from '../../config/schema';
+import { propIssue, throwIfInvalidProps, type ValidationIssue } from '../../config/validation-error';
+import { CLUSTER_AUTOSCALER_RELEASES, clusterAutoscalerImage } from '../cluster-autoscaler-versions';
 import { baseEgressRules } from '../egress-rules';
 import {
   IntOrString,
@@ -58,12 +54,30 @@ export interface ClusterAutoscalerResources {
 /** The autoscaler's default CPU and memory (upstream's requests; the CPU limit leaves room for bursts in large clusters). */
 export const CLUSTER_AUTOSCALER_RESOURCES: ClusterAutoscalerResources = { cpuRequest: '100m', cpuLimit: '500m', memory: '600Mi' };
 
-/** Props of {@link ClusterAutoscaler}. */
+/** Props of {@link ClusterAutoscaler}: plain values, no environment definitions needed. */
 export interface ClusterAutoscalerProps {
-  /** The system the environment belongs to (names the cluster and the IAM role). */
-  readonly system: SystemDefinition;
-  /** The environment whose node groups the autoscaler scales; its compute mode must be "node-groups". */
-  readonly environment: EnvironmentDefinition;
+  /**
+   * Name of the EKS cluster whose managed node groups the autoscaler scales (it finds their Auto
+   * Scaling groups by the tags EKS puts on them). The cluster must run managed node groups, not EKS Auto Mode.
+   */
+  readonly clusterName: string;
+  /** AWS region of the cluster (`AWS_REGION` of the autoscaler). */
+  readonly region: string;
+  /** CIDR of the cluster's VPC: kubelet probes and metrics scrapers reach the autoscaler from it. */
+  readonly vpcCidr: string;
+  /**
+   * IAM role the autoscaler's ServiceAccount (`kube-system/cluster-autoscaler`) is bound to through an
+   * EKS Pod Identity association (made outside Kubernetes, e.g. in Terraform); written as the
+   * `deploykit.io/iam-role-arn` annotation.
+   * @default - no annotation
+   */
+  readonly roleArn?: string;
+  /**
+   * The cluster's Kubernetes minor version (e.g. `1.35`): picks the image of the same minor from
+   * CLUSTER_AUTOSCALER_RELEASES. Required unless `image` is set.
+   * @default - none
+   */
+  readonly kubernetesVersion?: string;
   /**
    * Labels of every object (the environment labels the pipeline selects by); the component labels
    * are added to them.
@@ -72,7 +86,7 @@ export interface ClusterAutoscalerProps {
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * Image to run. Its minor version must equal the cluster's.
-   * @default - the release of the cluster's minor in CLUSTER_AUTOSCALER_RELEASES
+   * @default - the release of `kubernetesVersion` in CLUSTER_AUTOSCALER_RELEASES
    */
   readonly image?: string;
   /**
@@ -190,17 +204,14 @@ export class ClusterAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
-    const { system, environment: env } = props;
-    if (env.cluster.compute !== 'node-groups') {
-      throw new Error(`${env.name}.cluster.compute: the Cluster Autoscaler scales managed node groups; compute is ${JSON.stringify(env.cluster.compute)}, where EKS Auto Mode scales the nodes`);
-    }
+    throwIfInvalidProps(this, clusterAutoscalerPropIssues(this, props));
     const namespace = CLUSTER_AUTOSCALER.namespace;
     const name = CLUSTER_AUTOSCALER_NAME;
     const selector = { 'app.kubernetes.io/name': name };
     const labels = { ...props.labels, ...selector, [CLUSTER_COMPONENT_LABEL]: CLUSTER_AUTOSCALER.serviceAccount };
     const resources = props.resources ?? CLUSTER_AUTOSCALER_RESOURCES;
-    this.image = props.image ?? clusterAutoscalerImage(env.cluster.kubernetesVersion, `${env.name}.cluster.kubernetesVersion`);
-    this.args = clusterAutoscalerArgs(clusterName(system, env));
+    this.image = props.image ?? clusterAutoscalerImage(props.kubernetesVersion!);
+    this.args = clusterAutoscalerArgs(props.clusterName);
     const subject = { kind: 'ServiceAccount', name: CLUSTER_AUTOSCALER.serviceAccount, namespace };
 
     this.serviceAccount = typedApiObject(this, 'ServiceAccount', KubeServiceAccount, {
@@ -208,7 +219,7 @@ export class ClusterAutoscaler extends Construct {
         name: CLUSTER_AUTOSCALER.serviceAccount,
         namespace,
         labels,
-        annotations: { [SERVICE_ACCOUNT_ROLE_ANNOTATION]: clusterComponentRoleArn(system, env, CLUSTER_AUTOSCALER) },
+        annotations: props.roleArn === undefined ? undefined : { [SERVICE_ACCOUNT_ROLE_ANNOTATION]: props.roleArn },
       },
       automountServiceAccountToken: false,
     });
@@ -258,7 +269,7 @@ export class ClusterAutoscaler extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 command: ['./cluster-autoscaler'],
                 args: [...this.args],
-                env: [{ name: 'AWS_REGION', value: env.region }],
+                env: [{ name: 'AWS_REGION', value: props.region }],
                 ports: [{ name: portName, containerPort: CLUSTER_AUTOSCALER_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { cpu: Quantity.fromString(resources.cpuRequest), memory: Quantity.fromString(resources.memory) },
@@ -315,7 +326,7 @@ export class ClusterAutoscaler extends Construct {
         // Kubelet probes and metrics scrapers come from inside the VPC.
         ingress: [
           {
-            from: [{ ipBlock: { cidr: env.network.vpcCidr } }],
+            from: [{ ipBlock: { cidr: props.vpcCidr } }],
             ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(CLUSTER_AUTOSCALER_PORT) }],
           },
         ],
@@ -325,4 +336,45 @@ export class ClusterAutoscaler extends Construct {
       },
     });
   }
+}
+
+/** An EKS cluster name. */
+const CLUSTER_NAME_REGEX = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/** Every problem of a {@link ClusterAutoscaler}'s props. */
+function clusterAutoscalerPropIssues(construct: Construct, props: ClusterAutoscalerProps): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const check = (field: string, value: unknown, ok: boolean, rule: string, fix: string) => {
+    if (!ok) issues.push(propIssue(construct, { field, value, rule, fix }));
+  };
+  const matches = (value: unknown, regex: RegExp) => typeof value === 'string' && regex.test(value);
+  check('clusterName', props.clusterName, matches(props.clusterName, CLUSTER_NAME_REGEX), 'is not an EKS cluster name', 'use 1–100 letters, digits, "-" and "_", starting with a letter or digit');
+  check('region', props.region, matches(props.region, REGION_REGEX), 'is not an AWS region name', 'use a region such as "eu-west-1"');
+  check('vpcCidr', props.vpcCidr, matches(props.vpcCidr, IPV4_CIDR_REGEX), 'is not an IPv4 CIDR', 'write the VPC CIDR as a.b.c.d/n');
+  if (props.roleArn !== undefined) check('roleArn', props.roleArn, matches(props.roleArn, IAM_ROLE_ARN_REGEX), 'is not an IAM role ARN', 'use arn:aws:iam::<account>:role/<name>');
+  if (props.image !== undefined) {
+    check('image', props.image, typeof props.image === 'string' && props.image !== '' && !/\s/.test(props.image), 'is not an image reference', 'use <repository>:<tag>');
+  } else if (props.kubernetesVersion === undefined) {
+    check('kubernetesVersion', undefined, false, "is not set and neither is 'image'", "set the cluster's Kubernetes minor version (e.g. \"1.35\") or the image to run");
+  } else {
+    check(
+      'kubernetesVersion',
+      props.kubernetesVersion,
+      Object.prototype.hasOwnProperty.call(CLUSTER_AUTOSCALER_RELEASES, props.kubernetesVersion),
+      `has no Cluster Autoscaler release in CLUSTER_AUTOSCALER_RELEASES (${Object.keys(CLUSTER_AUTOSCALER_RELEASES).join(', ')})`,
+      'use a supported minor version or set image',
+    );
+  }
+  const resources = props.resources;
+  if (resources) {
+    const cpu = (field: 'cpuRequest' | 'cpuLimit') =>
+      matches(resources[field], CPU_QUANTITY_REGEX) || (check(`resources.${field}`, resources[field], false, 'is not a Kubernetes CPU quantity', 'use millicores like "100m" or cores like "0.5"'), false);
+    const request = cpu('cpuRequest');
+    const limit = cpu('cpuLimit');
+    if (request && limit) {
+      check('resources.cpuRequest', resources.cpuRequest, cpuMillicores(resources.cpuRequest) <= cpuMillicores(resources.cpuLimit), `must be <= 'resources.cpuLimit' (${JSON.stringify(resources.cpuLimit)})`, 'raise cpuLimit or lower cpuRequest');
+    }
+    check('resources.memory', resources.memory, matches(resources.memory, MEMORY_QUANTITY_REGEX), 'is not a Kubernetes memory quantity', 'use a number with a binary suffix like "600Mi"');
+  }
+  return issues;
 }

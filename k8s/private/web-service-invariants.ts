@@ -11,8 +11,6 @@ type Json = any;
 
 /** The synthesized objects of one WebService. */
 export interface WebServiceObjects {
-  /** Where the service is defined, e.g. `prod.services.company-web`. */
-  readonly where: string;
   readonly deployment: Json;
   readonly service: Json;
   readonly podDisruptionBudget: Json;
@@ -33,10 +31,12 @@ function describePorts(ports: readonly ContainerPort[]): string {
   return ports.map((p) => (p.name ? `${p.name}=${p.containerPort}` : String(p.containerPort))).join(', ');
 }
 
-/** Every broken rule as a message: where, which object and field, the value, the rule and the fix. */
+/**
+ * Every broken rule as a message: which object and field, the value, the rule and the fix (the
+ * construct path is added by whoever reports it).
+ */
 export function webServiceInvariantErrors(objects: WebServiceObjects): string[] {
   const errors: string[] = [];
-  const { where } = objects;
   const containers: Json[] = objects.deployment?.spec?.template?.spec?.containers ?? [];
   const allPorts: ContainerPort[] = containers.flatMap((c) => (c.ports ?? []) as ContainerPort[]);
   for (const container of containers) {
@@ -45,7 +45,7 @@ export function webServiceInvariantErrors(objects: WebServiceObjects): string[] 
       const port = container[probe]?.httpGet?.port;
       if (port !== undefined && !declares(ports, port)) {
         errors.push(
-          `${where}: Deployment container "${container.name}" '${probe}.httpGet.port' (${JSON.stringify(port)}) is not a port of the container (${describePorts(ports)}); point the probe at a declared port`,
+          `Deployment container "${container.name}" '${probe}.httpGet.port' (${JSON.stringify(port)}) is not a port of the container (${describePorts(ports)}); point the probe at a declared port`,
         );
       }
     }
@@ -54,7 +54,7 @@ export function webServiceInvariantErrors(objects: WebServiceObjects): string[] 
     const target = port.targetPort ?? port.port;
     if (!declares(allPorts, target)) {
       errors.push(
-        `${where}: Service port "${port.name}" 'targetPort' (${JSON.stringify(target)}) is not a container port (${describePorts(allPorts)}); target a declared port`,
+        `Service port "${port.name}" 'targetPort' (${JSON.stringify(target)}) is not a container port (${describePorts(allPorts)}); target a declared port`,
       );
     }
   }
@@ -62,12 +62,12 @@ export function webServiceInvariantErrors(objects: WebServiceObjects): string[] 
   const { minAvailable, maxUnavailable } = budget;
   if (maxUnavailable === 0 || maxUnavailable === '0%') {
     errors.push(
-      `${where}: PodDisruptionBudget 'maxUnavailable' (${JSON.stringify(maxUnavailable)}) blocks every eviction and so every node drain; use maxUnavailable 1`,
+      `PodDisruptionBudget 'maxUnavailable' (${JSON.stringify(maxUnavailable)}) blocks every eviction and so every node drain; use maxUnavailable 1`,
     );
   }
   if (minAvailable === '100%' || (typeof minAvailable === 'number' && minAvailable >= objects.minReplicas)) {
     errors.push(
-      `${where}: PodDisruptionBudget 'minAvailable' (${JSON.stringify(minAvailable)}) is not below the minimum replicas (${objects.minReplicas}) and blocks every eviction at minimum scale; use maxUnavailable 1 instead`,
+      `PodDisruptionBudget 'minAvailable' (${JSON.stringify(minAvailable)}) is not below the minimum replicas (${objects.minReplicas}) and blocks every eviction at minimum scale; use maxUnavailable 1 instead`,
     );
   }
   return errors;

@@ -10,7 +10,7 @@ import {
   CLUSTER_AUTOSCALER_RELEASES,
   clusterAutoscalerImage,
   clusterCapacityIssues,
-  ClusterAutoscaler,
+  clusterAutoscalerProps,
   EnvironmentChart,
   isClusterOutput,
 } from '../../k8s';
@@ -146,9 +146,9 @@ describe('compute "node-groups": the Cluster Autoscaler', () => {
     for (const obj of objects) expect(() => validate(obj)).not.toThrow();
   });
 
-  test('fails when the construct is used in an Auto Mode environment', () => {
+  test('refuses to derive its props for an Auto Mode environment', () => {
     const auto = autoModeDefinitions();
-    expect(() => new ClusterAutoscaler(Testing.chart(), 'CA', { system: auto.system, environment: environmentOf(auto, ENV) })).toThrow(
+    expect(() => clusterAutoscalerProps({ system: auto.system, environment: environmentOf(auto, ENV) })).toThrow(
       'staging.cluster.compute: the Cluster Autoscaler scales managed node groups; compute is "auto-mode", where EKS Auto Mode scales the nodes',
     );
   });

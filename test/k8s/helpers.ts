@@ -1,7 +1,7 @@
 /** Helpers for the Kubernetes tests: synthesize charts and find objects by kind and name. */
 import { App, Chart, Testing } from 'cdk8s';
 import { defineEnvironments, type Definitions, type EnvironmentDefinition, type ServiceDefinition } from '../../config';
-import { EnvironmentChart, WebService, type WebServiceProps } from '../../k8s';
+import { EnvironmentChart, WebService, webServiceProps, type WebServiceProps } from '../../k8s';
 import { findKubernetesObject, findKubernetesObjects } from '../../testing';
 import { exampleInput } from '../support/synth';
 
@@ -45,6 +45,7 @@ export interface WebServiceFixture {
   /** @default "company-web" */
   readonly service?: string;
   readonly imageTag?: string;
+  /** Props replacing those the adapter derives from the definitions. */
   readonly extra?: Partial<WebServiceProps>;
 }
 
@@ -53,13 +54,13 @@ export function webService(fixture: WebServiceFixture = {}): { webService: WebSe
   const defs = definitionsWith(fixture.mutate);
   const envName = fixture.env ?? 'staging';
   const chart = new Chart(new App(), 'test', { disableResourceNameHashes: true });
-  const ws = new WebService(chart, fixture.service ?? 'company-web', {
+  const props = webServiceProps({
     system: defs.system,
     environment: environmentOf(defs, envName),
     service: serviceOf(defs, envName, fixture.service ?? 'company-web'),
     imageTag: fixture.imageTag,
-    ...fixture.extra,
   });
+  const ws = new WebService(chart, fixture.service ?? 'company-web', { ...props, ...fixture.extra });
   return { webService: ws, chart, objects: () => Testing.synth(chart) };
 }
 

@@ -555,20 +555,25 @@ describe('WebService failures', () => {
 
   // The definitions refuse these at load time; the construct keeps its own guard for direct users.
   test('fails when the namespace is default', () => {
-    const service = { ...serviceOf(definitionsWith(), 'staging', WEB), namespace: 'default' };
-    expect(configIssues(() => webService({ extra: { service } }))).toEqual([
-      { path: 'staging.services.company-web', message: `'namespace' ("default") is refused; give the service its own namespace` },
+    expect(configIssues(() => webService({ extra: { namespace: 'default' } }))).toEqual([
+      {
+        path: 'test/company-web',
+        constructPath: 'test/company-web',
+        field: 'namespace',
+        value: 'default',
+        fix: 'give the service its own namespace',
+        message: `'namespace' ("default") is a namespace Kubernetes uses for itself; give the service its own namespace`,
+      },
     ]);
   });
 
   test('fails when an internet-facing Ingress has no certificate', () => {
-    const base = serviceOf(definitionsWith(), 'staging', WEB);
-    const service = { ...base, ingress: { host: 'www.example.com', scheme: 'internet-facing' as const } };
-    expect(configIssues(() => webService({ extra: { service } }))).toEqual([
-      {
-        path: 'staging.services.company-web.ingress',
-        message: `'certificateArn' is not set while 'scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,
-      },
+    const ingress = { host: 'www.example.com', vpcCidr: '10.0.0.0/16', scheme: 'internet-facing' as const };
+    expect(configIssues(() => webService({ extra: { ingress } })).map((i) => [i.path, i.message])).toEqual([
+      [
+        'test/company-web',
+        `'ingress.certificateArn' (undefined) is not set while 'ingress.scheme' is "internet-facing"; add an ACM certificate or use scheme "internal"`,
+      ],
     ]);
   });
 
@@ -576,7 +581,7 @@ describe('WebService failures', () => {
     const { webService: ws, objects } = webService();
     ws.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/readinessProbe/httpGet/port', 'admin'));
     expect(objects).toThrow(
-      `staging.services.company-web: Deployment container "http" 'readinessProbe.httpGet.port' ("admin") is not a port of the container (http=8080); point the probe at a declared port`,
+      `Deployment container "http" 'readinessProbe.httpGet.port' ("admin") is not a port of the container (http=8080); point the probe at a declared port`,
     );
   });
 
@@ -584,7 +589,7 @@ describe('WebService failures', () => {
     const { webService: ws, objects } = webService();
     ws.service.addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', 9999));
     expect(objects).toThrow(
-      `staging.services.company-web: Service port "http" 'targetPort' (9999) is not a container port (http=8080); target a declared port`,
+      `Service port "http" 'targetPort' (9999) is not a container port (http=8080); target a declared port`,
     );
   });
 
@@ -592,7 +597,7 @@ describe('WebService failures', () => {
     const { webService: ws, objects } = webService();
     ws.podDisruptionBudget.addJsonPatch(JsonPatch.remove('/spec/maxUnavailable'), JsonPatch.add('/spec/minAvailable', 2));
     expect(objects).toThrow(
-      `staging.services.company-web: PodDisruptionBudget 'minAvailable' (2) is not below the minimum replicas (2) and blocks every eviction at minimum scale; use maxUnavailable 1 instead`,
+      `PodDisruptionBudget 'minAvailable' (2) is not below the minimum replicas (2) and blocks every eviction at minimum scale; use maxUnavailable 1 instead`,
     );
   });
 
@@ -600,7 +605,7 @@ describe('WebService failures', () => {
     const { webService: ws, objects } = webService();
     ws.podDisruptionBudget.addJsonPatch(JsonPatch.replace('/spec/maxUnavailable', 0));
     expect(objects).toThrow(
-      `staging.services.company-web: PodDisruptionBudget 'maxUnavailable' (0) blocks every eviction and so every node drain; use maxUnavailable 1`,
+      `PodDisruptionBudget 'maxUnavailable' (0) blocks every eviction and so every node drain; use maxUnavailable 1`,
     );
   });
 });

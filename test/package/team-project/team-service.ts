@@ -3,11 +3,10 @@
  * rendered by the team (deploykit's WebService plus an owner label on every object), and every environment
  * gets a build-cache image repository (deploykit's EcrRepository) next to deploykit's own resources.
  */
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { namespaceName, stackName, type EnvironmentDefinition, type ServiceDefinition, type SystemDefinition } from 'deploykit/config';
+import { namespaceName, stackName, type ServiceDefinition } from 'deploykit/config';
 import { EcrRepository, EnvironmentStack, type EnvironmentStackProps } from 'deploykit/infra';
-import { EnvironmentChart, WebService, type EnvironmentChartProps } from 'deploykit/k8s';
+import { EnvironmentChart, WebService, webServiceProps, type EnvironmentChartProps, type WebServiceProps } from 'deploykit/k8s';
 
 /** The label naming the owning team on every object of a team service. */
 export const OWNER_LABEL = 'example.com/owner';
@@ -15,27 +14,16 @@ export const OWNER_LABEL = 'example.com/owner';
 /** Services the team renders itself, with their owner. */
 export type TeamCatalogue = Readonly<Record<string, { readonly owner: string }>>;
 
-/** Props of {@link OwnedWebService}. */
-export interface OwnedWebServiceProps {
-  /** The system the environment belongs to. */
-  readonly system: SystemDefinition;
-  /** The environment the service runs in. */
-  readonly environment: EnvironmentDefinition;
-  /** The service as this environment runs it. */
-  readonly service: ServiceDefinition;
+/** Props of {@link OwnedWebService}: deploykit's flat WebService props and the owner. */
+export interface OwnedWebServiceProps extends WebServiceProps {
   /** The owning team (value of {@link OWNER_LABEL}). */
   readonly owner: string;
-  /** Whether the service creates its namespace. @default true */
-  readonly createNamespace?: boolean;
 }
 
-/** deploykit's WebService with the owning team's label on every Kubernetes object. */
+/** deploykit's WebService with the owning team's label on every Kubernetes object and pod. */
 export class OwnedWebService extends WebService {
   constructor(scope: Construct, id: string, props: OwnedWebServiceProps) {
-    super(scope, id, { system: props.system, environment: props.environment, service: props.service, createNamespace: props.createNamespace });
-    for (const child of this.node.findAll()) {
-      if (child instanceof ApiObject) child.metadata.addLabel(OWNER_LABEL, props.owner);
-    }
+    super(scope, id, { ...props, labels: { ...props.labels, [OWNER_LABEL]: props.owner } });
   }
 }
 
@@ -57,11 +45,8 @@ export class TeamChart extends EnvironmentChart {
     const owned: Record<string, OwnedWebService> = {};
     for (const service of props.environment.services.filter(isOwned)) {
       owned[service.name] = new OwnedWebService(this, service.name, {
-        system: props.definitions.system,
-        environment: props.environment,
-        service,
+        ...webServiceProps({ system: props.definitions.system, environment: props.environment, service, createNamespace: !namespaces.has(namespaceName(service)) }),
         owner: props.catalogue[service.name].owner,
-        createNamespace: !namespaces.has(namespaceName(service)),
       });
       namespaces.add(namespaceName(service));
     }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Definitions, EnvironmentDefinition, SystemDefinition } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
-import { MANIFEST_FILE, OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../cli/output-manifest';
+import { MANIFEST_FILE, OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../synth/output-manifest';
 import { KubernetesObjects, type KubernetesObject } from './kubernetes-objects';
 import { readPipelineFiles, type GeneratedPipelineFile, type PipelineFile } from './pipeline-files';
 import { TerraformConfig } from './terraform-config';

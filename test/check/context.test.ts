@@ -1,7 +1,7 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../policy/context';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { exampleDefs, kubernetesFiles, tempDir } from '../support/synth';
 
 describe('loadProject', () => {

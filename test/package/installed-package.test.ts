@@ -10,7 +10,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseDocuments } from '../../cli/kubernetes-yaml';
+import { parseDocuments } from '../../synth/kubernetes-yaml';
 
 const root = join(__dirname, '..', '..');
 const teamSources = join(__dirname, 'team-project');

@@ -78,8 +78,6 @@ export interface EnvironmentSynthSummary {
   readonly milliseconds: number;
 }
 
-export type { OutputManifest } from './output-manifest';
-
 /** Picks the environments named in `names` (all when empty). @throws ValidationError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
   if (!names || names.length === 0) return [...defs.environments];

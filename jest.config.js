@@ -10,5 +10,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/build/', '/dist/'],
   // .cache/node holds the Node.js builds scripts/with-node.sh fetches; nothing there is a module of the project.
   modulePathIgnorePatterns: ['<rootDir>/.cache/'],
-  collectCoverageFrom: ['config/**/*.ts', 'infra/**/*.ts', 'k8s/**/*.ts', 'pipelines/**/*.ts', 'cli/**/*.ts', 'policy/**/*.ts', '!**/imports/**'],
+  collectCoverageFrom: ['config/**/*.ts', 'infra/**/*.ts', 'k8s/**/*.ts', 'pipelines/**/*.ts', 'cli/**/*.ts', 'policy/**/*.ts', 'synth/**/*.ts', '!**/imports/**'],
 };

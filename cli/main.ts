@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ValidationError, DefinitionsFileError } from '../config';
 import { closestMatch } from '../config/closest-match';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
-import { OutputDirectoryError } from './output-directory';
+import { OutputDirectoryError } from '../synth/output-directory';
 import { UsageError } from './usage-error';
 
 export { EXIT } from './exit-codes';

@@ -60,9 +60,9 @@ export function shannonEntropy(text: string): number {
 
 /**
  * Whether a run of base64 characters looks like a random secret: at least
- * {@link HIGH_ENTROPY_MIN_LENGTH} characters; an upper-case letter, a lower-case letter and a digit
+ * `HIGH_ENTROPY_MIN_LENGTH` (24) characters; an upper-case letter, a lower-case letter and a digit
  * (so hex digests, commit SHAs, UUIDs, lower-case names and CamelCase words without digits never
- * count); entropy ≥ {@link HIGH_ENTROPY_MIN_BITS}; less than {@link HIGH_ENTROPY_MAX_WORD_SHARE} of it
+ * count); entropy ≥ `HIGH_ENTROPY_MIN_BITS` (4.0 bits per character); less than `HIGH_ENTROPY_MAX_WORD_SHARE` (half) of it
  * in word-like runs. `-`, `_`, `.`, `:` and `@` end a run, so host names, ARNs, image references and
  * `ELBSecurityPolicy-TLS13-1-2-2021-06` are cut into short parts (URL-safe base64 with `-`/`_` is
  * therefore caught only in runs of 24 or more).

@@ -61,7 +61,7 @@ export const APPLY_ROLE_KINDS: ReadonlySet<string> = new Set(['SecretProviderCla
 
 /**
  * Whether an object belongs to the cluster output: a cluster-scoped kind, an object in a
- * {@link SYSTEM_NAMESPACES system namespace}, or a kind of {@link APPLY_ROLE_KINDS}.
+ * {@link SYSTEM_NAMESPACES system namespace}, or a kind of `APPLY_ROLE_KINDS` (namespaced kinds the deploy role cannot edit: SecretProviderClass).
  */
 export function isClusterOutput(obj: unknown): boolean {
   if (isClusterScoped(obj)) return true;

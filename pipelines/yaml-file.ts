@@ -8,7 +8,7 @@ import { pinVersion } from './action-pins';
 
 /**
  * Characters a YAML 1.1 reader (GitLab's and GitHub's parsers, PyYAML) refuses raw or reads as a line
- * break; the same set the Kubernetes writer escapes (cli/kubernetes-yaml.ts).
+ * break; the same set the Kubernetes writer escapes (synth/kubernetes-yaml.ts).
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const YAML11_UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Definitions, EnvironmentDefinition, SystemDefinition } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
-import { MANIFEST_FILE, OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../cli/output-manifest';
+import { MANIFEST_FILE, OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../synth/output-manifest';
 import { KubernetesObjects, type KubernetesObject } from './kubernetes-objects';
 import { readPipelineFiles, type GeneratedPipelineFile, type PipelineFile } from './pipeline-files';
 import { TerraformConfig } from './terraform-config';
@@ -51,7 +51,15 @@ export interface LoadOptions {
   /** @default - the current time */
   readonly now?: Date;
   /** Outputs already in memory by environment name (from synth), so their files are not read back. @default - read every file */
-  readonly preloaded?: ReadonlyMap<string, { readonly terraform: Readonly<Record<string, unknown>>; readonly kubernetes: readonly unknown[] }>;
+  readonly preloaded?: ReadonlyMap<
+    string,
+    {
+      readonly terraform: Readonly<Record<string, unknown>>;
+      readonly kubernetes: readonly unknown[];
+      /** The objects by the file synth wrote them to; without it every object counts as in the environment's first file. */
+      readonly kubernetesFiles?: readonly { readonly file: string; readonly objects: readonly unknown[] }[];
+    }
+  >;
   /** The pipeline files as the generator renders them; identical files on disk are not parsed. @default - parse every file */
   readonly generatedPipelines?: readonly GeneratedPipelineFile[];
   /** The team's extension of the apply role's permissions, by Terraform resource type ({@link CheckContext.applyPermissions}). @default {} */
@@ -105,7 +113,8 @@ function load(definitions: Definitions, options: LoadOptions): ProjectContext {
     const preloaded = options.preloaded?.get(env.name);
     if (preloaded) {
       const kubernetes = new KubernetesObjects();
-      kubernetes.add(preloaded.kubernetes as KubernetesObject[], k8sFiles[0] ?? `${env.name}/kubernetes`);
+      if (preloaded.kubernetesFiles) for (const { file, objects } of preloaded.kubernetesFiles) kubernetes.add(objects as KubernetesObject[], file);
+      else kubernetes.add(preloaded.kubernetes as KubernetesObject[], k8sFiles[0] ?? `${env.name}/kubernetes`);
       return { system: definitions.system, definitions, env, terraform: new TerraformConfig(preloaded.terraform), terraformFile, kubernetes, now, applyPermissions };
     }
     const tfPath = join(options.dir, terraformFile);

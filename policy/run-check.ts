@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Definitions } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
-import type { SynthesizedEnvironment } from '../cli/synth';
-import { loadApplyPermissions, loadExtensions } from '../cli/extensions';
+import type { SynthesizedEnvironment } from '../synth/synthesize';
+import { loadApplyPermissions, loadExtensions } from '../synth/extensions';
 import { loadProject } from './context';
 import { runRules } from './engine';
 import { PIPELINE_FILES } from './pipeline-files';
@@ -50,7 +50,7 @@ export interface CheckOptions {
  */
 export function runCheck(definitions: Definitions, options: CheckOptions = {}): CheckReport {
   const rules = options.rules ?? [...builtInRules(), ...loadTeamRules(options.configFile)];
-  const { selectEnvironments, synthesize } = require('../cli/synth') as typeof import('../cli/synth');
+  const { selectEnvironments, synthesize } = require('../synth/synthesize') as typeof import('../synth/synthesize');
   const environments = selectEnvironments(definitions, options.environments);
   let dir = options.dir;
   let temp: string | undefined;

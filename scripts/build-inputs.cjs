@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 /** Directories whose every file goes into the bundle (sources, pipeline scripts, templates). */
-const SOURCE_DIRS = ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy'];
+const SOURCE_DIRS = ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy', 'synth'];
 /** Single files that change the build: the dependency versions and the build itself. */
 const BUILD_FILES = ['package-lock.json', 'scripts/build.mjs', 'scripts/build-inputs.cjs', 'scripts/lazy-stack-traces.cjs', 'scripts/array-is-array.cjs'];
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy'];
+const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy', 'synth', 'testing'];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -27,20 +27,30 @@ declare global {
 
 /** The part of jest's `expect` the matchers need. */
 export interface ExpectWithExtend {
+  /** Adds the matchers to `expect` (jest's `expect.extend`). */
   extend(matchers: Record<string, (this: MatcherContext, received: unknown, ...args: never[]) => MatcherResult>): void;
+  /** An asymmetric matcher of an object with at least `properties` (jest's `expect.objectContaining`). */
   objectContaining(properties: Record<string, unknown>): unknown;
 }
 
 /** The part of jest's matcher context the matchers use. */
 export interface MatcherContext {
   readonly isNot: boolean;
+  /** Deep equality as jest's `toEqual` compares, asymmetric matchers included. */
   equals(a: unknown, b: unknown): boolean;
-  readonly utils: { printExpected(value: unknown): string; printReceived(value: unknown): string };
+  /** Printing of values for failure messages. */
+  readonly utils: {
+    /** `value` formatted as the expected side of a failure message. */
+    printExpected(value: unknown): string;
+    /** `value` formatted as the received side of a failure message. */
+    printReceived(value: unknown): string;
+  };
 }
 
 /** What a matcher returns. */
 export interface MatcherResult {
   readonly pass: boolean;
+  /** The failure message, built only when jest prints it. */
   message(): string;
 }
 

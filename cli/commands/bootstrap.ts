@@ -1,7 +1,7 @@
 import { loadDefinitions } from '../../config';
 import { bootstrapStateKey } from '../../infra/bootstrap/bootstrap-stack';
-import { writeBootstrap } from '../bootstrap';
-import { loadExtensions } from '../extensions';
+import { writeBootstrap } from '../../synth/bootstrap';
+import { loadExtensions } from '../../synth/extensions';
 import type { Command } from '../main';
 import { UsageError } from '../usage-error';
 

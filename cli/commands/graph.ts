@@ -1,7 +1,7 @@
 import { loadDefinitions } from '../../config';
 import { diagramsMarkdown, environmentDiagram } from '../graph/environment-diagram';
 import type { Command } from '../main';
-import { selectEnvironments } from '../synth';
+import { selectEnvironments } from '../../synth/synthesize';
 import { UsageError } from '../usage-error';
 
 /** `deploykit graph`: architecture diagrams (Mermaid) generated from the definitions. */

@@ -2,8 +2,8 @@ import { loadDefinitions } from '../../config';
 import { join } from 'node:path';
 import { planPipelines } from '../../pipelines/regenerate';
 import type { Command } from '../main';
-import { loadExtensions } from '../extensions';
-import { readImageDigests, synthesize } from '../synth';
+import { loadExtensions } from '../../synth/extensions';
+import { readImageDigests, synthesize } from '../../synth/synthesize';
 
 /** `deploykit synth`: every environment's Terraform and Kubernetes output, atomically. */
 export const synthCommand: Command = {

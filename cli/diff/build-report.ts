@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDefinitions, type Definitions } from '../../config';
-import { unknownEnvironmentsError } from '../unknown-environments';
+import { unknownEnvironmentsError } from '../../synth/unknown-environments';
 import { compareOutputs } from './compare-outputs';
 import { DiffError } from './diff-error';
 import type { DiffReport } from './report';
@@ -87,8 +87,8 @@ function resolveSide(side: 'base' | 'head', spec: string | undefined, options: D
     const configFile = options.config === undefined ? undefined : resolve(cwd, options.config);
     const defs = loadDefinitions(configFile);
     // Loaded only when a side is synthesized: reading two directories needs neither cdktf nor cdk8s.
-    const { synthesize } = require('../synth') as typeof import('../synth');
-    const { loadExtensions } = require('../extensions') as typeof import('../extensions');
+    const { synthesize } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
+    const { loadExtensions } = require('../../synth/extensions') as typeof import('../../synth/extensions');
     synthesize(defs, { ...loadExtensions(configFile), outDir, environments: options.environments, imageTag: options.imageTag });
     return { output: readSynthOutput(outDir, `--${side}`), label: 'working tree', tiers: tiersOf(defs) };
   }

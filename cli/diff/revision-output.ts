@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DiffError } from './diff-error';
-import { isProcessAlive } from '../process-alive';
+import { isProcessAlive } from '../../synth/process-alive';
 
 /** Options of {@link synthesizeRevision}. */
 export interface RevisionSynthOptions {

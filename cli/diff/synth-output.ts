@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitDocuments } from '../kubernetes-yaml';
-import { OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../output-manifest';
+import { splitDocuments } from '../../synth/kubernetes-yaml';
+import { OutputInputError, parseKubernetesFile, parseTerraformFile, readOutputFile, readOutputManifest, type OutputManifest } from '../../synth/output-manifest';
 import { DiffError } from './diff-error';
 
 /** One environment's output, parsed. */

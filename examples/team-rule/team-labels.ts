@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { EnvironmentChart, NAME_LABEL } from '../../k8s';
-import type { ChartFactory } from '../../cli/extensions';
+import type { ChartFactory } from '../../synth/extensions';
 import { TEAM_LABEL } from './team-label-rule';
 
 /** Owning team by service name. `company-api` has no owner yet: `deploykit check` reports its Deployments. */

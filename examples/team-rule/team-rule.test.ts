@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocuments } from '../../cli/kubernetes-yaml';
+import { parseDocuments } from '../../synth/kubernetes-yaml';
 import { exampleDefinitions } from '../../config';
 import { kubernetesFiles, tempDir } from '../../test/support/synth';
 import { TEAM_LABEL } from './team-label-rule';

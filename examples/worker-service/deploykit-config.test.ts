@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocuments } from '../../cli/kubernetes-yaml';
+import { parseDocuments } from '../../synth/kubernetes-yaml';
 import { runCli } from '../../test/support/cli';
 import { kubernetesText, tempDir } from '../../test/support/synth';
 

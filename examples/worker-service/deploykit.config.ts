@@ -5,7 +5,7 @@
  * `diff` take the same `--config`, and `deploykit bootstrap --config` grants the CI apply roles what the
  * company's constructs need (`applyPermissions`).
  */
-import type { ChartFactory, StackFactory } from '../../cli/extensions';
+import type { ChartFactory, StackFactory } from '../../synth/extensions';
 import { companyApplyPermissions } from './apply-permissions';
 import { CompanyChart } from './company-chart';
 import { companyDefinitionsInput, companyWorkers } from './company-definitions';

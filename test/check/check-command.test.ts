@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { defineEnvironments, eksVersionInfo, registryHost, repositoryName } from '../../config';
 import { formatSarif } from '../../policy/format/sarif';
 import { runCheck } from '../../policy/run-check';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { runCli } from '../support/cli';
 import { exampleDefs, exampleInput, kubernetesText, nodeGroupCpu, tempDir } from '../support/synth';
 import { demandAtMaxScale, exampleWithCompute } from '../support/compute-fixtures';

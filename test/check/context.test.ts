@@ -1,7 +1,7 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../policy/context';
-import { synthesize } from '../../cli/synth';
+import { synthesize, type SynthesizedEnvironment } from '../../synth/synthesize';
 import { exampleDefs, kubernetesFiles, tempDir } from '../support/synth';
 
 describe('loadProject', () => {
@@ -26,6 +26,24 @@ describe('loadProject', () => {
       const b = unlisted.environments.find((c) => c.env.name === env.name)!;
       expect(new Set(objectsOf(b).map(([file]) => file))).toEqual(new Set(files));
       expect(objectsOf(b)).toEqual(objectsOf(a));
+    }
+  });
+
+  test('objects synth hands over in memory keep the file synth wrote them to, as when read back from the output', () => {
+    const defs = exampleDefs();
+    const dir = join(tempDir(), 'dist');
+    const preloaded = new Map<string, SynthesizedEnvironment>();
+    synthesize(defs, { outDir: dir, onEnvironment: (output) => preloaded.set(output.name, output) });
+
+    const fromMemory = loadProject(defs, { dir, preloaded });
+    const fromFiles = loadProject(defs, { dir });
+    const objectsOf = (ctx: (typeof fromFiles.environments)[number]) =>
+      ctx.kubernetes.all().map((o) => [ctx.kubernetes.fileOf(o), o.kind, o.metadata.namespace, o.metadata.name]);
+    for (const env of defs.environments) {
+      const memory = fromMemory.environments.find((c) => c.env.name === env.name)!;
+      const files = fromFiles.environments.find((c) => c.env.name === env.name)!;
+      expect(new Set(objectsOf(memory).map(([file]) => file))).toEqual(new Set(kubernetesFiles(dir, env.name)));
+      expect(objectsOf(memory)).toEqual(objectsOf(files));
     }
   });
 });

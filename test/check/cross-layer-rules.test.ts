@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { CROSS_LAYER_IMAGE_RULES, imageFromOwnRegistry, repositoryInTerraform } from '../../policy/rules/cross-layer-images';
 import { CROSS_LAYER_IDENTITY_RULES, ciRoleCanDeploy, serviceAccountRoleExists, workloadRoleBinding } from '../../policy/rules/cross-layer-identity';
 import { CROSS_LAYER_CLUSTER_RULES, capacityAtMaxScale, hpaNeedsMetricsServer, networkPoliciesEnforced, zoneSpread } from '../../policy/rules/cross-layer-cluster';

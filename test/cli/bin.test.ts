@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { defineEnvironments } from '../../config';
 import { exampleInput, FIXTURE_NODE_GROUPS, tempDir, useNodeGroups } from '../support/synth';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { defineEnvironments } from '../../config';
 import { BIN, runBin, STACK_FRAME } from '../support/bin';
 import { exampleInput, tempDir } from '../support/synth';

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { defineEnvironments } from '../../config';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { compareOutputs } from '../../cli/diff/compare-outputs';
 import type { DiffReport, EnvironmentDiff, ItemChange } from '../../cli/diff/report';
 import { itemLines } from '../../cli/diff/report-lines';

@@ -5,8 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeBootstrap } from '../../cli/bootstrap';
-import { synthesize } from '../../cli/synth';
+import { writeBootstrap } from '../../synth/bootstrap';
+import { synthesize } from '../../synth/synthesize';
 import { defineEnvironments } from '../../config';
 import { bootstrapAccounts } from '../../infra/bootstrap/bootstrap-stack';
 import { companyApplyPermissions } from '../../examples/worker-service/apply-permissions';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { environmentLabels, pruneSelector } from '../../config';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { isClusterOutput } from '../../k8s';
 import { envInputOf, kubernetesText, tempDir, useNodeGroups } from '../support/synth';
 import { configIssues, containerOf, definitionsWith, environmentOf, find, has, synthEnvironment } from './helpers';

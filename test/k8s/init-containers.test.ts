@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { cpuMillicores, defineEnvironments, registryHost, repositoryName, type Definitions } from '../../config';
 import { runCheck } from '../../policy/run-check';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { allocatable, CLUSTER_AUTOSCALER_RESOURCES, clusterCapacityIssues, effectiveRequest, restrictedPodTemplate } from '../../k8s';
 import { configIssuesOf, envInputOf, exampleInput, kubernetesFiles, kubernetesText, tempDir, useNodeGroups } from '../support/synth';
 import { validateKubernetesObject } from '../../testing';

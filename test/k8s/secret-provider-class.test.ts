@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { CLUSTER_OBJECTS_FILE } from '../../k8s/object-scope';
 import { PRUNE_ALLOWLIST } from '../../pipelines/prune-allowlist';
 import { kubernetesFiles, tempDir } from '../support/synth';

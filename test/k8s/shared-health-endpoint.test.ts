@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { defineEnvironments, type Definitions } from '../../config';
 import { runCheck } from '../../policy/run-check';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { runCli } from '../support/cli';
 import { validateKubernetesObject } from '../../testing';
 import { exampleInput, kubernetesText, tempDir } from '../support/synth';

@@ -1,8 +1,10 @@
 /**
  * deploykit installed the way a team installs it: `npm pack` (which runs `prepack`, the build) into a
  * directory outside this repository, a scratch project there depending on the tarball, `npm install
- * --offline`, then the team's own constructs (team-project/) type-checked against the emitted
- * declarations and its definitions module run through the installed `deploykit` bin.
+ * --offline`, then the team's own code (team-project/) type-checked against the emitted declarations of
+ * every entry point: its definitions module and check rule run through the installed `deploykit` bin, its
+ * script on the library entry points (`deploykit/synth`, `deploykit/policy`, `deploykit/testing`) run with
+ * tsx, and its jest test run with the matchers of `deploykit/testing/jest`.
  *
  * Slow by nature (build, pack, install of ≈ 420 MB of dependencies from the npm cache): about a minute.
  */
@@ -10,13 +12,18 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseDocuments } from '../../cli/kubernetes-yaml';
+import { parseDocuments } from '../../synth/kubernetes-yaml';
+import type { KubernetesValidationProblem } from '../../testing';
 
 const root = join(__dirname, '..', '..');
 const teamSources = join(__dirname, 'team-project');
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** This repository's TypeScript compiler, by absolute path: the scratch project installs no dev tools. */
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+/** This repository's jest, by absolute path, for the team's own test. */
+const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+/** The optional peer dependencies deploykit/testing's Kubernetes validation needs, at this repository's versions. */
+const TESTING_PEERS = ['kubernetes-models', 'ajv'];
 /**
  * The npm cache this repository was installed from: `npm_config_cache` when set, else a project-local
  * `.npm` (the GitLab test job installs with `--cache .npm`), else npm's default.
@@ -29,8 +36,8 @@ let work: string;
 let project: string;
 let tarball: string;
 
-function run(command: string, args: readonly string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
-  const env = { ...process.env, DEPLOYKIT_DEBUG: undefined, ...(npmCache ? { npm_config_cache: npmCache } : {}) };
+function run(command: string, args: readonly string[], cwd: string, timeout = 120_000, extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
+  const env = { ...process.env, DEPLOYKIT_DEBUG: undefined, ...(npmCache ? { npm_config_cache: npmCache } : {}), ...extraEnv };
   return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
 }
 
@@ -43,14 +50,46 @@ function deploykit(...args: string[]): SpawnSyncReturns<string> {
   return run(join(project, 'node_modules', '.bin', 'deploykit'), args, project);
 }
 
+/** An entry of package-lock.json's `packages`. */
+interface LockEntry {
+  readonly dev?: boolean;
+  readonly dependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+}
+
+/**
+ * The lockfile paths of `names` and of everything they depend on, resolved as Node resolves them: a nested
+ * `node_modules` first, then each parent's.
+ */
+function dependencyClosure(packages: Record<string, LockEntry>, names: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const visit = (from: string, name: string) => {
+    for (let base = from; ; base = base.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, '')) {
+      const path = `${base ? `${base}/` : ''}node_modules/${name}`;
+      if (packages[path]) {
+        if (found.has(path)) return;
+        found.add(path);
+        const entry = packages[path];
+        for (const dependency of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(path, dependency);
+        return;
+      }
+      if (base === '') return;
+    }
+  };
+  for (const name of names) visit('', name);
+  return found;
+}
+
 /**
  * The scratch project's lockfile: deploykit from the tarball, and its dependency tree as this
  * repository's lockfile pins it (the same versions a team's `npm install` resolves, since deploykit pins
- * exact versions). Offline, npm installs from a lockfile with the cached tarballs alone; without one it
- * would need the registry's metadata documents, which an `npm ci` does not cache.
+ * exact versions), plus deploykit/testing's peer dependencies and theirs (development dependencies here).
+ * Offline, npm installs from a lockfile with the cached tarballs alone; without one it would need the
+ * registry's metadata documents, which an `npm ci` does not cache.
  */
 function lockfileFor(dependencies: Record<string, string>, tarballSpec: string, integrity: string): object {
-  const repoLock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const repoLock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const peers = dependencyClosure(repoLock.packages, TESTING_PEERS);
   const packages: Record<string, object> = {
     '': { name: 'storefront-platform', version: '1.0.0', dependencies },
     'node_modules/deploykit': {
@@ -59,12 +98,16 @@ function lockfileFor(dependencies: Record<string, string>, tarballSpec: string, 
       integrity,
       license: packageJson.license,
       dependencies: packageJson.dependencies,
+      peerDependencies: packageJson.peerDependencies,
+      peerDependenciesMeta: packageJson.peerDependenciesMeta,
       bin: packageJson.bin,
       engines: packageJson.engines,
     },
   };
   for (const [path, entry] of Object.entries(repoLock.packages)) {
-    if (path !== '' && !entry.dev) packages[path] = entry;
+    if (path === '') continue;
+    if (!entry.dev) packages[path] = entry;
+    else if (peers.has(path)) packages[path] = { ...entry, dev: undefined };
   }
   return { name: 'storefront-platform', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
 }
@@ -80,11 +123,13 @@ beforeAll(() => {
   project = join(work, 'storefront-platform');
   mkdirSync(project);
   for (const file of readdirSync(teamSources)) cpSync(join(teamSources, file), join(project, file));
-  // The team imports cdk8s and constructs itself, at the versions deploykit uses.
+  // The team imports cdk8s and constructs itself, at the versions deploykit uses, and installs the peer
+  // dependencies of deploykit/testing.
   const dependencies = {
     deploykit: `file:../${tarballs[0]}`,
     cdk8s: packageJson.dependencies.cdk8s,
     constructs: packageJson.dependencies.constructs,
+    ...Object.fromEntries(TESTING_PEERS.map((name) => [name, packageJson.devDependencies[name]])),
   };
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'storefront-platform', version: '1.0.0', private: true, dependencies }, null, 2)}\n`);
   const integrity = `sha512-${require('node:crypto').createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
@@ -107,23 +152,29 @@ describe('deploykit installed from its npm tarball (slow: builds, packs and inst
     const entryFiles = Object.values<any>(packageJson.exports)
       .filter((target) => typeof target === 'object')
       .flatMap((target) => [target.types, target.default].map((f: string) => f.replace(/^\.\//, '')));
-    expect(entryFiles.length).toBeGreaterThanOrEqual(8);
+    expect(entryFiles.length).toBeGreaterThanOrEqual(16);
     expect(files).toEqual(expect.arrayContaining([...entryFiles, packageJson.bin.deploykit, 'build/cli.js', 'pipelines/scripts/deploy.sh', 'deploykit.schema.json', 'README.md']));
     expect(files.filter((f) => /^(test|examples|scripts|lib\/(test|examples))\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.cache'))).toEqual([]);
   });
 
-  test('each entry point loads as CommonJS in the installed project, and the root re-exports the layers', () => {
+  test('each entry point loads as CommonJS in the installed project, and the root re-exports the layers and engines', () => {
     const probe = [
       "const root = require('deploykit');",
       "const layers = { config: require('deploykit/config'), infra: require('deploykit/infra'), k8s: require('deploykit/k8s') };",
-      'const missing = Object.entries(layers).flatMap(([n, m]) => Object.keys(m).filter((k) => root[k] !== m[k]).map((k) => `${n}.${k}`));',
-      'console.log(JSON.stringify({ missing, types: [typeof layers.config.defineEnvironments, typeof layers.infra.EcrRepository, typeof layers.k8s.WebService] }));',
+      "const engines = { policy: require('deploykit/policy'), synth: require('deploykit/synth') };",
+      "const testing = require('deploykit/testing');",
+      'const missing = [',
+      '  ...Object.entries(layers).flatMap(([n, m]) => Object.keys(m).filter((k) => root[k] !== m[k]).map((k) => `${n}.${k}`)),',
+      '  ...Object.entries(engines).flatMap(([n, m]) => Object.keys(m).filter((k) => root[n]?.[k] !== m[k]).map((k) => `${n}.${k}`)),',
+      '];',
+      'const types = [layers.config.defineEnvironments, layers.infra.EcrRepository, layers.k8s.WebService, engines.policy.runCheck, engines.synth.synthesize, engines.synth.StagedOutput, testing.validateKubernetesObject, testing.setupMatchers];',
+      'console.log(JSON.stringify({ missing, types: types.map((t) => typeof t) }));',
     ].join('\n');
     const result = run(process.execPath, ['-e', probe], project);
     expectSuccess(result, 'node -e');
-    expect(JSON.parse(result.stdout)).toEqual({ missing: [], types: ['function', 'function', 'function'] });
+    expect(JSON.parse(result.stdout)).toEqual({ missing: [], types: Array(8).fill('function') });
   });
 
   test('the team construct type-checks against the emitted declarations with node16 and node10 resolution', () => {
@@ -199,5 +250,85 @@ describe('deploykit installed from its npm tarball (slow: builds, packs and inst
     expect(change.type).toBe('aws_ecr_lifecycle_policy');
     expect(change.address).toMatch(/^aws_ecr_lifecycle_policy\.BuildCache_/);
     expect(change.fields).toEqual(expect.arrayContaining([{ path: 'policy.rules[1].selection.countNumber', action: 'changed', before: 20, after: 10 }]));
+  });
+
+  test("the installed bin's check runs the team's rule (deploykit/policy): its findings in the table and in SARIF", () => {
+    const catalogued = /catalogue: TeamCatalogue = \{ '([\w-]+)': \{ owner: '([\w-]+)' \} \}/.exec(readFileSync(join(project, 'deploykit.config.ts'), 'utf8'));
+    const [, ownedService, owner] = catalogued!;
+    // What the team's chart labels: the namespaced objects of its own service, as the team's synth wrote them.
+    const owned = (parseDocuments(readFileSync(join(project, 'dist-base', 'dev', 'kubernetes', 'namespaces', `${ownedService}.k8s.yaml`), 'utf8')) as any[]).map(
+      (o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
+    );
+    expect(owned.length).toBeGreaterThan(0);
+
+    // The team's own definitions module: its rule runs, and its chart satisfies it.
+    const listed = deploykit('check', '--list-rules', '--config', 'deploykit.config.ts', '--format', 'json');
+    expectSuccess(listed, 'deploykit check --list-rules');
+    expect(JSON.parse(listed.stdout).filter((r: any) => !r.id.startsWith('DK-')).map((r: any) => r.id)).toEqual(['STOREFRONT-K8S-001']);
+
+    // Without the team's chart (deploykit renders the service), every object of the service is reported.
+    const config = 'deploykit.unlabelled.config.ts';
+    const table = deploykit('check', '--config', config, '--env', 'dev');
+    expect(table.status).toBe(1);
+    for (const target of owned) expect(table.stdout).toContain(target);
+    expect(table.stdout).toContain('STOREFRONT-K8S-001');
+    expect(table.stdout).toContain(`metadata.labels['example.com/owner'] must be "${owner}"`);
+
+    const sarif = deploykit('check', '--config', config, '--env', 'dev', '--format', 'sarif');
+    expect(sarif.status).toBe(1);
+    const [sarifRun] = JSON.parse(sarif.stdout).runs;
+    const rule = sarifRun.tool.driver.rules.find((r: any) => r.id === 'STOREFRONT-K8S-001');
+    expect(rule).toMatchObject({ name: 'CatalogueObjectsCarryOwner', helpUri: 'https://wiki.example.com/storefront/rules/STOREFRONT-K8S-001' });
+    const results = sarifRun.results.filter((r: any) => r.ruleId === 'STOREFRONT-K8S-001');
+    expect(results.map((r: any) => r.locations[0].logicalLocations[0].fullyQualifiedName).sort()).toEqual(owned.map((t) => `dev/${t}`).sort());
+    expect(results.every((r: any) => r.level === 'error' && r.locations[0].physicalLocation.artifactLocation.uri.endsWith(`dev/kubernetes/namespaces/${ownedService}.k8s.yaml`))).toBe(true);
+  });
+
+  test("the team's script on deploykit/synth, deploykit/policy and deploykit/testing writes what the bin writes and judges as it does", () => {
+    const script = run(process.execPath, ['--require', 'tsx/cjs', 'library-entry-points.ts', 'dist-library'], project);
+    expectSuccess(script, 'library-entry-points.ts');
+    const seen = JSON.parse(script.stdout);
+
+    // deploykit/synth: the same files, byte for byte, as the installed bin's synth of the same definitions module.
+    expectSuccess(deploykit('synth', '--config', 'deploykit.config.ts', '--out', 'dist-bin', '--no-pipelines', '--quiet'), 'deploykit synth');
+    const binManifest = JSON.parse(readFileSync(join(project, 'dist-bin', 'manifest.json'), 'utf8'));
+    expect(seen.synth.manifest).toEqual(binManifest);
+    expect(seen.synth.written).toEqual(Object.keys(binManifest.environments));
+    const files: string[] = seen.synth.summaries.flatMap((s: { files: string[] }) => s.files);
+    expect(files.sort()).toEqual(Object.values<any>(binManifest.environments).flatMap((e) => [...e.terraform, ...e.kubernetes]).sort());
+    for (const file of files) expect(readFileSync(join(project, 'dist-library', file), 'utf8')).toBe(readFileSync(join(project, 'dist-bin', file), 'utf8'));
+
+    // deploykit/policy: the team's rule ran with the built-in ones; it passes on the team's chart and reports
+    // every object of the catalogue service on deploykit's own chart, in the report and in SARIF.
+    const owned = (parseDocuments(readFileSync(join(project, 'dist-bin', 'dev', 'kubernetes', 'namespaces', 'status-page.k8s.yaml'), 'utf8')) as any[]).map(
+      (o) => `dev/${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
+    );
+    expect(seen.policy).toMatchObject({ teamRuleRan: true, teamFindings: [], teamErrors: [] });
+    expect([...seen.policy.withoutTeamChartFindings].sort()).toEqual(owned.sort());
+    expect(seen.policy.sarifRuleIds).toContain('STOREFRONT-K8S-001');
+
+    // deploykit/testing: every object of the team's chart validated strictly; the misspelled field is named.
+    expect(seen.testing.validated).toBeGreaterThanOrEqual(owned.length);
+    const problems: KubernetesValidationProblem[] = seen.testing.problems;
+    expect(problems.map((p) => [p.object, p.path])).toEqual([[`Deployment/${seen.testing.deployment}`, 'spec.replica']]);
+    expect(seen.testing.rejection).toEqual({ name: 'KubernetesValidationError', message: `Deployment/${seen.testing.deployment}: spec.replica: ${problems[0].message}` });
+  });
+
+  test("the team's jest test uses deploykit/testing/jest's matchers", () => {
+    expectSuccess(deploykit('synth', '--config', 'deploykit.config.ts', '--out', 'dist-jest', '--no-pipelines', '--quiet'), 'deploykit synth');
+    const result = run(
+      process.execPath,
+      [jestBin, '--config', 'jest.config.json', '--rootDir', project, '--ci', '--no-watchman', '--cacheDirectory', join(work, 'jest-cache'), '--json', '--outputFile', join(work, 'jest.json')],
+      project,
+      120_000,
+      { TEAM_OUTPUT: 'dist-jest' },
+    );
+    expectSuccess(result, 'jest (team project)');
+    const report = JSON.parse(readFileSync(join(work, 'jest.json'), 'utf8'));
+    expect(report.testResults.flatMap((f: any) => f.assertionResults.map((a: any) => [a.title, a.status]))).toEqual([
+      ['holds the status page Deployment, and every object validates strictly', 'passed'],
+      ['a misspelled field fails the strict validation, naming the field', 'passed'],
+      ['the build-cache repository is immutable and tagged with the team', 'passed'],
+    ]);
   });
 });

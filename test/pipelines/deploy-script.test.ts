@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { gitlabPipeline } from '../../pipelines/gitlab-pipeline';
 import { PRUNE_ALLOWLIST } from '../../pipelines/prune-allowlist';
 import { exampleWithCompute } from '../support/compute-fixtures';

@@ -14,7 +14,7 @@ const { buildInputs, buildInputsHash, newestBuildInput } = require(join(root, 's
 /** A copy of what the build reads, with the installed node_modules linked in. */
 function projectCopy(): string {
   const dir = tempDir('deploykit-build-');
-  for (const entry of ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+  for (const entry of ['config', 'infra', 'k8s', 'pipelines', 'cli', 'policy', 'synth', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -32,7 +32,7 @@ const run = (dir: string, command: string, args: string[]) =>
 describe('build inputs', () => {
   test('are every file of the source directories, the lockfile and the build scripts', () => {
     const inputs: string[] = buildInputs(root);
-    expect(inputs).toEqual(expect.arrayContaining(['config/environments.ts', 'cli/main.ts', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-inputs.cjs']));
+    expect(inputs).toEqual(expect.arrayContaining(['config/environments.ts', 'cli/main.ts', 'synth/synthesize.ts', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-inputs.cjs']));
     expect(inputs.some((f) => f.startsWith('pipelines/scripts/') && f.endsWith('.sh'))).toBe(true);
     expect(inputs.filter((f) => f.startsWith('test/') || f.startsWith('build/') || f.startsWith('node_modules/'))).toEqual([]);
   });

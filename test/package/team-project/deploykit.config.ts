@@ -1,9 +1,11 @@
 /**
  * The team's definitions module: `deploykit synth --config deploykit.config.ts` synthesizes the team's
- * stack and chart for every environment.
+ * stack and chart for every environment; `deploykit check --config deploykit.config.ts` runs the team's rule.
  */
 import type { DefinitionsInput } from 'deploykit/config';
 import type { ChartFactory, StackFactory } from 'deploykit';
+import type { Rule } from 'deploykit/policy';
+import { ownerLabelRule } from './team-rules';
 import { TeamChart, TeamStack, type TeamCatalogue } from './team-service';
 
 const definitions: DefinitionsInput = {
@@ -46,10 +48,13 @@ const definitions: DefinitionsInput = {
 };
 
 /** The services this team renders with its own construct. */
-const catalogue: TeamCatalogue = { 'status-page': { owner: 'storefront' } };
+export const catalogue: TeamCatalogue = { 'status-page': { owner: 'storefront' } };
 
 export default definitions;
 
 export const stack: StackFactory = (scope, id, props) => new TeamStack(scope, id, { ...props, keepCacheImages: 20 });
 
 export const chart: ChartFactory = (scope, id, props) => new TeamChart(scope, id, { ...props, catalogue });
+
+/** Run by `deploykit check --config` with the built-in rules. */
+export const checkRules: Rule[] = [ownerLabelRule(catalogue)];

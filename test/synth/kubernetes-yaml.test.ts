@@ -9,8 +9,8 @@ import {
   unreadableCharacter,
   YamlReadError,
   YamlWriteError,
-} from '../../cli/kubernetes-yaml';
-import { synthesize } from '../../cli/synth';
+} from '../../synth/kubernetes-yaml';
+import { synthesize } from '../../synth/synthesize';
 import { defineEnvironments } from '../../config';
 import { exampleDefs, exampleInput, kubernetesFiles, kubernetesText, tempDir } from '../support/synth';
 import { readYaml11 } from '../support/yaml11';

@@ -36,8 +36,6 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_FILE } from './output-manifest';
 import { isProcessAlive } from './process-alive';
 
-export { MANIFEST_FILE } from './output-manifest';
-
 /** Thrown when the output directory cannot be written: not deploykit output, locked by another run, unwritable. */
 export class OutputDirectoryError extends Error {
   constructor(message: string) {

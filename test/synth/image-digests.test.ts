@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ValidationError, registryHost, repositoryName } from '../../config';
-import { readImageDigests, synthesize } from '../../cli/synth';
+import { readImageDigests, synthesize } from '../../synth/synthesize';
 import { exampleDefs, kubernetesText, tempDir } from '../support/synth';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;

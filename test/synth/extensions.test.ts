@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadApplyPermissions } from '../../cli/extensions';
+import { loadApplyPermissions } from '../../synth/extensions';
 import { companyApplyPermissions } from '../../examples/worker-service/apply-permissions';
 import { tempDir } from '../support/synth';
 

@@ -63,6 +63,11 @@ export interface SynthesizedEnvironment {
   readonly terraform: Readonly<Record<string, unknown>>;
   /** The Kubernetes objects in file order. */
   readonly kubernetes: readonly unknown[];
+  /**
+   * The Kubernetes files written, by path relative to the output directory (`<env>/kubernetes/cluster.k8s.yaml`,
+   * `<env>/kubernetes/namespaces/<namespace>.k8s.yaml`), sorted, each with its objects in file order.
+   */
+  readonly kubernetesFiles: readonly { readonly file: string; readonly objects: readonly unknown[] }[];
 }
 
 /** What one environment's synth produced. */
@@ -77,8 +82,6 @@ export interface EnvironmentSynthSummary {
   /** Wall time of this environment's synth in milliseconds. */
   readonly milliseconds: number;
 }
-
-export type { OutputManifest } from './output-manifest';
 
 /** Picks the environments named in `names` (all when empty). @throws ValidationError for unknown names. */
 export function selectEnvironments(defs: Definitions, names?: readonly string[]): EnvironmentDefinition[] {
@@ -172,9 +175,19 @@ function writeEnvironments(
     const objects = kubernetesObjects(defs, env, options);
     const scoped = splitByScope(objects);
     mkdirSync(join(k8sDir, 'namespaces'), { recursive: true });
-    if (scoped.cluster.length > 0) writeFileSync(join(k8sDir, CLUSTER_OBJECTS_FILE), kubernetesYaml(env, scoped.cluster));
-    for (const [namespace, list] of scoped.namespaces) writeFileSync(join(k8sDir, namespaceObjectsFile(namespace)), kubernetesYaml(env, list));
-    options.onEnvironment?.({ name: env.name, terraform: tfJson, kubernetes: objects });
+    const kubernetesFiles = [
+      ...(scoped.cluster.length > 0 ? [{ file: CLUSTER_OBJECTS_FILE, objects: scoped.cluster }] : []),
+      ...[...scoped.namespaces].map(([namespace, list]) => ({ file: namespaceObjectsFile(namespace), objects: list })),
+    ];
+    for (const { file, objects: list } of kubernetesFiles) writeFileSync(join(k8sDir, file), kubernetesYaml(env, list));
+    options.onEnvironment?.({
+      name: env.name,
+      terraform: tfJson,
+      kubernetes: objects,
+      kubernetesFiles: kubernetesFiles
+        .map(({ file, objects: list }) => ({ file: `${env.name}/kubernetes/${file}`, objects: list }))
+        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    });
 
     const files = [...listFiles(tfDir), ...listFiles(k8sDir)].map((f) => relative(root, f)).sort();
     return {

@@ -1,6 +1,6 @@
 import { appendFileSync, cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { synthesize } from '../../cli/synth';
+import { synthesize } from '../../synth/synthesize';
 import { runCli } from '../support/cli';
 import { exampleDefs, kubernetesFiles, tempDir } from '../support/synth';
 

@@ -9,7 +9,8 @@ import { App as CdktfApp } from '../infra/vendor/terraform';
 import { ValidationError, bootstrapStackName, type Definitions } from '../config';
 import type { ResourceTypeActions } from '../infra/bootstrap/apply-permissions';
 import { BootstrapStack, bootstrapAccounts, type BootstrapBackend } from '../infra/bootstrap/bootstrap-stack';
-import { MANIFEST_FILE, StagedOutput } from './output-directory';
+import { StagedOutput } from './output-directory';
+import { MANIFEST_FILE } from './output-manifest';
 
 /** Files Terraform writes next to a bootstrap configuration that a rewrite keeps. */
 export const PRESERVED_TERRAFORM_FILES: readonly string[] = ['terraform.tfstate', 'terraform.tfstate.backup', '.terraform.lock.hcl'];

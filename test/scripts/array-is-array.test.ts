@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { VENDOR_FILE, UTIL_IS_ARRAY_CALL, arrayIsArraySource } = require('../../scripts/array-is-array.cjs');
 
 const vendorFile = join(dirname(require.resolve('cdktf/package.json')), VENDOR_FILE);

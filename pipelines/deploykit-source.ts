@@ -33,7 +33,7 @@ export function detectDeploykitSource(projectRoot: string, deploykitRoot: string
 }
 
 /** The directory of the package.json of the deploykit this code belongs to, or undefined when not found. */
-function ownPackageRoot(): string | undefined {
+export function ownPackageRoot(): string | undefined {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     if (packageName(dir) === PACKAGE_NAME) return dir;
     if (dirname(dir) === dir) return undefined;

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DiffError } from './diff-error';
+import { ownPackageRoot } from '../../pipelines/deploykit-source';
 import { isProcessAlive } from '../../synth/process-alive';
 
 /** Options of {@link synthesizeRevision}. */
@@ -112,15 +113,11 @@ function git(args: readonly string[], cwd: string): { ok: boolean; stdout: strin
   return { ok: result.status === 0, stdout: (result.stdout ?? '').trim(), stderr: (result.stderr ?? '').trim() || (result.error?.message ?? '') };
 }
 
-/**
- * Root of the deploykit package this process runs from: the nearest directory above this module that
- * holds `bin/deploykit.js` (the repository, or `node_modules/deploykit` when installed).
- */
+/** Root of the deploykit package this process runs from (the repository, or `node_modules/deploykit` when installed). */
 function deploykitRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'bin', 'deploykit.js')) && existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new DiffError(`cannot find deploykit's bin/deploykit.js above ${__dirname}; reinstall deploykit`);
-  }
+  const root = ownPackageRoot();
+  if (root === undefined) throw new DiffError(`cannot find deploykit's package.json above ${__dirname}; reinstall deploykit`);
+  return root;
 }
 
 /**
